@@ -78,7 +78,7 @@ class Check:
     keys: tuple[str, ...] | None = None
     tolerance: Tolerance = FLOAT64
     explain: str = ""
-    timeout: float = 20.0
+    timeout: float = 10.0
     group: str = ""
     hints: Mapping[str, str] = field(default_factory=dict)
 

@@ -140,8 +140,6 @@ def _where(wrong: np.ndarray, e: np.ndarray, g: np.ndarray, what: str | None,
     elif e.ndim == 1 and e.shape[0] > 1:
         entries = [int(i) for i in np.flatnonzero(wrong)]
         text += f"; entries affected: {_short_list(entries, e.shape[0])}"
-    if tol is not None:
-        text += f" (tolerance {tol.describe()})"
     return text
 
 

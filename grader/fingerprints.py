@@ -7,7 +7,7 @@ of two sources:
 
 * live: ``grader/mistakes/ASSIGNMENT.py`` (runnable buggy variants; an
   instructor's installation);
-* recorded: ``grader/fingerprints/ASSIGNMENT.json``, the variants'
+* recorded: ``grader/fingerprint_data/ASSIGNMENT.json``, the variants'
   observations on the visible checks, written into the student bundle in
   place of the variants' code (which, with its bugs switched off, would be
   a solution).
@@ -25,7 +25,7 @@ from .check import Check
 from .child import protocol
 from .child.probes import PROBES
 
-RECORDED_DIR = Path(__file__).resolve().parent / "fingerprints"
+RECORDED_DIR = Path(__file__).resolve().parent / "fingerprint_data"
 
 
 @dataclass(frozen=True)

@@ -152,22 +152,39 @@ def compare_step(ctx: Context) -> None:
             if problems:
                 ctx.problems[check.id] = problems
                 reasons.extend(_problem_lines(ctx.assignment, check, problems))
+                if any("error" in p.message for p in problems):
+                    reasons.append(f"(values are compared with tolerance {check.tolerance.describe()})")
         if reasons:
             ctx.reasons[check.id] = reasons
 
 
 def fingerprint_step(ctx: Context) -> None:
+    """Name known mistakes behind failing checks.
+
+    Per check, the candidates are the mistakes that reproduce the most of
+    its failing values. Ties are broken by the whole submission: a mistake
+    that explains more failures elsewhere is the likelier one (a module
+    whose weight is a plain tensor fails the same visible check as one
+    that forgets weight altogether, but not the same set of checks).
+    """
     source = fingerprints.source_for(ctx.assignment)
     if source is None:
         return
     outcomes = ctx.child.outcomes if ctx.child else {}
+    candidates: dict[str, list] = {}
+    support: dict[str, int] = {}
     for check in ctx.checks:
         problems = ctx.problems.get(check.id)
         if problems:
             found = fingerprints.explain(source, check, outcomes[check.id].observations,
                                          [p.key for p in problems])
-            if found:
-                ctx.mistakes[check.id] = found
+            candidates[check.id] = found
+            for mistake, keys in found:
+                support[mistake.id] = support.get(mistake.id, 0) + len(keys)
+    for check_id, found in candidates.items():
+        if found:
+            best = max(support[m.id] for m, _ in found)
+            ctx.mistakes[check_id] = [(m, keys) for m, keys in found if support[m.id] == best]
 
 
 def build_results(ctx: Context) -> None:

@@ -166,7 +166,12 @@ def scan(source: str, rules: Rules) -> ScanResult:
     tree = ast.parse(source)
     visitor = _Visitor(rules)
     visitor.visit(tree)
-    return ScanResult(tuple(sorted(set(visitor.findings), key=lambda f: (f.line, f.name))),
+    findings = set(visitor.findings)
+    # `from torch._x import y` reports torch._x and torch._x.y: keep the longest.
+    findings = {f for f in findings
+                if not any(g != f and g.line == f.line and g.kind == f.kind and g.name.startswith(f.name + ".")
+                           for g in findings)}
+    return ScanResult(tuple(sorted(findings, key=lambda f: (f.line, f.name))),
                       {k: frozenset(v) for k, v in visitor.graph.items()})
 
 

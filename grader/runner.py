@@ -171,7 +171,7 @@ def _one_child(info, assignment, source, checks, forbidden, limits, budget_end, 
             return [c.id for c in checks], _finish(proc, tail), stop
         for check in checks:
             current = check
-            deadline = min(time.monotonic() + check.timeout, budget_end)
+            deadline = min(time.monotonic() + limits.check_seconds(check.timeout), budget_end)
             _expect(channel, "start", deadline, check.id)
             current_start = time.monotonic()
             frame = _expect(channel, "result", deadline, check.id)
@@ -192,20 +192,26 @@ def _one_child(info, assignment, source, checks, forbidden, limits, budget_end, 
             report.startup_failure = why
             return [c.id for c in checks], _finish(proc, tail), stop
         report.outcomes[current.id] = Outcome(failure=(
-            f"too slow: stopped after {current.timeout:g} s (the limit for this check). "
+            f"too slow: stopped after {limits.check_seconds(current.timeout):g} s (the limit for this check). "
             "Look for an infinite loop, or vectorise Python loops over tensor elements"))
         settled.append(current.id)
         return settled, _finish(proc, tail), stop
     except (EOFError, protocol.ProtocolError) as exc:
+        if isinstance(exc, EOFError):
+            try:
+                proc.wait(timeout=2)  # it is exiting: learn how, before killing
+            except subprocess.TimeoutExpired:
+                pass
         _kill(proc)
         status = _exit_status(proc)
         if current is None:
             stop = True
             report.startup_failure = f"the grading process {status} before the checks started ({exc})"
             return [c.id for c in checks], _finish(proc, tail), stop
+        why = "" if isinstance(exc, EOFError) else f" ({exc})"
         report.outcomes[current.id] = Outcome(failure=(
-            f"the grading process {status} during this check ({exc}); "
-            "did the code call os._exit, exhaust memory, or write to the grader's channel?"))
+            f"the grading process {status} during this check{why}: did your code call os._exit(), "
+            "run out of memory, crash, or write to the grader's channel?"))
         settled.append(current.id)
         return settled, _finish(proc, tail), stop
     finally:

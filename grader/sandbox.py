@@ -52,7 +52,11 @@ class Limits:
     scratch_bytes: int = 64 * 1024**2    # size of its /tmp
     output_bytes: int = 64 * 1024        # stderr kept (the rest is discarded)
     startup_seconds: float = 60.0        # python + torch + the submission's import
-    wall_seconds: float = 300.0          # everything, for one submission
+    wall_seconds: float = 180.0          # everything, for one submission
+    max_check_seconds: float | None = None  # caps every check's own limit (tests, quick runs)
+
+    def check_seconds(self, check_timeout: float) -> float:
+        return min(check_timeout, self.max_check_seconds) if self.max_check_seconds else check_timeout
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ EXPLAIN = {
             "unbiased one (divide by n-1) differ by a factor of 2, so this check tells them apart.",
     "running": "After each training step: running = (1 - momentum)·running + momentum·batch_stat, "
                "with the unbiased batch variance for running_var.",
+    "eps": "eps is the constructor's argument, added to the variance inside the square root.",
     "eval": "In eval mode the layer normalises with running_mean and running_var, and leaves them "
             "unchanged.",
     "grad_x": "The gradient with respect to the input flows through the batch mean and variance "
@@ -67,13 +68,15 @@ VISIBLE = (
           {"C": 2, "affine_seed": 13, "steps": [_train((3, 2, 4, 4), 14)]},
           TARGETS, keys=("0.out",), explain=EXPLAIN["train"], group="forward"),
     Check("1.4", "running statistics over 3 steps (momentum 0.1)", 1.5, "session",
-          {"C": 3, "steps": [_train((4, 3, 3, 3), 15, shift=1.0), _train((2, 3, 4, 2), 16, scale=3.0),
-                             _train((5, 3, 2, 2), 17, shift=-2.0)]},
+          {"C": 3, "steps": [_train((4, 3, 3, 3), 15, shift=1.0, backward=True),
+                             _train((2, 3, 4, 2), 16, scale=3.0),
+                             _train((5, 3, 2, 2), 17, shift=-2.0, backward=True)]},
           TARGETS, keys=running_keys(3), explain=EXPLAIN["running"], group="running statistics"),
-    Check("1.5", "running statistics with momentum 0.3 and eps 1e-3", 1.0, "session",
+    Check("1.5", "momentum 0.3 and eps 1e-3: output and running statistics", 1.0, "session",
           {"C": 2, "momentum": 0.3, "eps": 1e-3,
            "steps": [_train((3, 2, 2, 3), 18, scale=0.5), _train((3, 2, 2, 3), 19, shift=4.0)]},
-          TARGETS, keys=running_keys(2), explain=EXPLAIN["running"], group="running statistics"),
+          TARGETS, keys=("0.out",) + running_keys(2), explain=EXPLAIN["running"] + " " + EXPLAIN["eps"],
+          group="running statistics"),
     Check("1.6", "eval-mode forward uses running statistics", 1.0, "session",
           {"C": 3, "affine_seed": 20, "steps": [_train((4, 3, 3, 3), 21, scale=2.0), _train((4, 3, 3, 3), 22),
                                                 _eval((2, 3, 4, 4), 23)]},

@@ -27,20 +27,29 @@ class _Variant(nn.Module):
     ignore_affine = False        # weight and bias never applied
     update_in_eval = False       # running statistics also updated in eval mode
     no_eps_in_eval = False       # eval divides by sqrt(running_var) without eps
+    affine_buffers = False       # weight and bias are buffers, not parameters
+    bessel_n_is_batch = False    # unbiased correction with n = N instead of N*H*W
+    running_in_train = False     # training mode normalises with the running statistics
+    fixed_momentum = None        # momentum hard-coded to this value
+    fixed_eps = None             # eps hard-coded to this value
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1):
         super().__init__()
-        self.eps = eps
-        self.momentum = momentum
-        self.weight = nn.Parameter(torch.ones(num_features))
-        self.bias = nn.Parameter(torch.zeros(num_features))
+        self.eps = eps if self.fixed_eps is None else self.fixed_eps
+        self.momentum = momentum if self.fixed_momentum is None else self.fixed_momentum
+        if self.affine_buffers:
+            self.register_buffer("weight", torch.ones(num_features))
+            self.register_buffer("bias", torch.zeros(num_features))
+        else:
+            self.weight = nn.Parameter(torch.ones(num_features))
+            self.bias = nn.Parameter(torch.zeros(num_features))
         self.register_buffer("running_mean", torch.zeros(num_features))
         self.register_buffer("running_var", torch.ones(num_features))
 
     def _batch_stats(self, x: torch.Tensor):
         mean = x.mean(dim=self.axes, keepdim=True)
         biased = ((x - mean) ** 2).mean(dim=self.axes, keepdim=True)
-        n = x.numel() // mean.numel()
+        n = x.shape[0] if self.bessel_n_is_batch else x.numel() // mean.numel()
         unbiased = biased * n / max(n - 1, 1)
         return mean, biased, unbiased
 
@@ -52,8 +61,8 @@ class _Variant(nn.Module):
         with torch.no_grad():
             for buf, stat in ((self.running_mean, mean), (self.running_var, track_var)):
                 stat = _per_channel(stat, buf.shape[0])
-                if stat is None:
-                    return
+                if stat is None:  # this mistake cannot say what the buffers would hold
+                    raise ValueError("statistics are not per channel")
                 new = m * buf + (1 - m) * stat if self.inverted_momentum else (1 - m) * buf + m * stat
                 buf.copy_(new)
 
@@ -64,7 +73,7 @@ class _Variant(nn.Module):
             mean, biased, unbiased = self._batch_stats(x)
             if self.training or self.update_in_eval:
                 self._track(mean, biased, unbiased)
-        if use_batch:
+        if use_batch and not (self.running_in_train and self.training):
             var = unbiased if self.unbiased_norm else biased
         else:
             mean = self.running_mean.view(1, C, 1, 1)
@@ -135,4 +144,19 @@ MISTAKES = (
             _variant(update_in_eval=True, batch_stats_in_eval=False)),
     Mistake("no-eps-in-eval", "left eps out in evaluation mode",
             "Eval mode divides by sqrt(running_var + eps) too.", _variant(no_eps_in_eval=True)),
+    Mistake("affine-not-learnable", "made weight and bias plain tensors (not nn.Parameter)",
+            "torch's weight and bias are nn.Parameter objects: they appear in parameters(), receive "
+            "gradients, and make the output part of the autograd graph.", _variant(affine_buffers=True)),
+    Mistake("bessel-n-is-batch", "used n = N (the batch size) in the unbiased correction",
+            "Each channel's statistics are over n = N·H·W values, so running_var takes "
+            "var·n/(n-1) with that n, not with N alone.", _variant(bessel_n_is_batch=True)),
+    Mistake("running-stats-in-train", "normalised with the running statistics in training mode",
+            "In training mode torch normalises with the current batch's mean and biased variance; "
+            "the running statistics are only updated there, and used in eval mode.",
+            _variant(running_in_train=True)),
+    Mistake("momentum-ignored", "ignored the momentum argument (always 0.1)",
+            "Use the momentum given to the constructor (self.momentum), not a constant.",
+            _variant(fixed_momentum=0.1)),
+    Mistake("eps-ignored", "ignored the eps argument (always 1e-5)",
+            "Use the eps given to the constructor (self.eps), not a constant.", _variant(fixed_eps=1e-5)),
 )
