@@ -115,7 +115,7 @@ def check(question_id: str, answer: str, as_json: bool) -> None:
     \b
     Examples:
       dlgrade questions check conv2d_output/42 29
-      dlgrade questions check conv_output_formula/7 "(i - 3)//2 + 1" --json
+      dlgrade questions check conv_output_formula/7 "(i - 1)//2 + 1" --json
     """
     from .check import check_answer
     from .question import question_from_id

@@ -94,3 +94,22 @@ def test_quiz_path_imports_no_torch_sympy_or_rich(tmp_path: Path) -> None:
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True).stdout
     assert "LOADED []" in out and "Question 1/2" in out
+
+
+def test_ctrl_c_prints_the_summary_and_exits_130(tmp_path: Path, monkeypatch: object) -> None:
+    from question_bank import quiz as quiz_module
+
+    questions = plan(["linear_params"], {}, 3, seed=8)
+    replies = iter([questions[0].answer])
+
+    def ask(self: object, prompt: str) -> str:
+        try:
+            return next(replies)
+        except StopIteration:
+            raise KeyboardInterrupt from None
+
+    monkeypatch.setattr(quiz_module.TerminalIO, "ask", ask)  # type: ignore[attr-defined]
+    result = CliRunner().invoke(quiz, ["-t", "linear_params", "-d", "mixed", "-n", "3", "--seed", "8",
+                                       "--data-dir", str(tmp_path)])
+    assert result.exit_code == 130
+    assert "stopped early (interrupted) after 1 of 3" in result.output and "Progress saved" in result.output
