@@ -77,11 +77,16 @@ def _eval(node: ast.expr, source: str, env: Mapping[str, Number]) -> Number:
     if isinstance(node, ast.UnaryOp):
         x = _eval(node.operand, source, env)
         return -x if isinstance(node.op, ast.USub) else x
-    if isinstance(node, ast.BinOp):
-        a, b = _eval(node.left, source, env), _eval(node.right, source, env)
-        return _checked(_binary(node.op, a, b))
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-        return _checked(_call(node.func.id, _eval(node.args[0], source, env)))
+    try:
+        if isinstance(node, ast.BinOp):
+            a, b = _eval(node.left, source, env), _eval(node.right, source, env)
+            return _checked(_binary(node.op, a, b))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+            return _checked(_call(node.func.id, _eval(node.args[0], source, env)))
+    except OverflowError:  # a huge exact number meeting a float (e.g. 99**155 + exp(0))
+        raise AnswerRejected("number too large") from None
+    except (ZeroDivisionError, ValueError):  # belt and braces: the checks above should catch these first
+        raise AnswerRejected("the value is undefined") from None
     raise AnswerRejected(f"{type(node).__name__} is not allowed in an answer")
 
 

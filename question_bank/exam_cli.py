@@ -138,35 +138,23 @@ def grade_command(exam: Any, roster: str, responses: str, output: str | None) ->
     _write(scores_csv(exam, scores), output)
 
 
-@exam.command("moodle")
-@_exam_options
-@click.option("--variants", "-v", type=click.IntRange(1, 1000), default=20, show_default=True,
-              help="Numerical questions per slot (one per variant).")
-@click.option("--output", "-o", default=None, help="File to write (default: stdout).")
-def moodle(exam: Any, variants: int, output: str | None) -> None:
-    """Export Moodle XML: one category per question slot, one numerical question per variant.
+def _lms_command(name: str, render: str, summary: str, example: str) -> None:
+    """Register ``dlgrade exam NAME``: an LMS export written by ``question_bank.export.<render>``."""
 
-    \b
-    Example:
-      dlgrade exam moodle -q conv2d_output,lstm_params:hard --variants 30 -o quiz.xml
-    """
-    from .export import moodle_xml
+    @exam.command(name, help=f"{summary}\n\n\b\nExample:\n  {example}")
+    @_exam_options
+    @click.option("--variants", "-v", type=click.IntRange(1, 1000), default=20, show_default=True,
+                  help="Numerical questions per slot (one per variant).")
+    @click.option("--output", "-o", default=None, help="File to write (default: stdout).")
+    def command(exam: Any, variants: int, output: str | None) -> None:
+        from . import export
 
-    _write(moodle_xml(exam, variants), output)
+        _write(getattr(export, render)(exam, variants), output)
 
 
-@exam.command("gift")
-@_exam_options
-@click.option("--variants", "-v", type=click.IntRange(1, 1000), default=20, show_default=True,
-              help="Numerical questions per slot (one per variant).")
-@click.option("--output", "-o", default=None, help="File to write (default: stdout).")
-def gift_command(exam: Any, variants: int, output: str | None) -> None:
-    """Export GIFT: a $CATEGORY per question slot, one numerical question per variant.
-
-    \b
-    Example:
-      dlgrade exam gift -q conv2d_output,edge_length_fraction --variants 10 -o quiz.gift
-    """
-    from .export import gift
-
-    _write(gift(exam, variants), output)
+_lms_command("moodle", "moodle_xml",
+             "Export Moodle XML: one category per question slot, one numerical question per variant.",
+             "dlgrade exam moodle -q conv2d_output,lstm_params:hard --variants 30 -o quiz.xml")
+_lms_command("gift", "gift",
+             "Export GIFT: a $CATEGORY per question slot, one numerical question per variant.",
+             "dlgrade exam gift -q conv2d_output,edge_length_fraction --variants 10 -o quiz.gift")

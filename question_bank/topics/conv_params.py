@@ -4,6 +4,7 @@ stacked 3×3 versus one large kernel, and a Linear layer after a conv stack."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from ..text import bias_term, grouped, lines, yes_no
 from ..topic import Mistakes, Params, Topic
@@ -99,16 +100,13 @@ CONV2D_PARAMS = Topic(
     module="nn.Conv2d",
 )
 
-GROUPED_CONV2D_PARAMS = Topic(
+# Same count, questions that always group (depthwise at the hard level).
+GROUPED_CONV2D_PARAMS = replace(
+    CONV2D_PARAMS,
     name="grouped_conv2d_params",
     title="Grouped and depthwise Conv2d parameters",
     generate=_grouped_generate,
-    prompt=_conv_prompt,
-    answer=_conv_answer,
-    explain=_conv_explain,
     hint=lambda q: "groups=g splits the channels into g independent convs: weight (out, in/g, k, k); depthwise is g = in.",
-    mistakes=_conv_mistakes,
-    module="nn.Conv2d",
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from ..arith import (
     conv_out,
@@ -64,12 +65,15 @@ def _conv_generate(rng: random.Random, level: int, dilations: tuple[int, ...]) -
     return {"in_size": i, "kernel_size": k, "stride": s, "padding": p, "dilation": d}
 
 
+def size_prompt(module: str, q: Params, keys: tuple[str, ...]) -> str:
+    """``"An nn.X layer with k=v, ... is applied to an input of height and width i. What is ...?"``."""
+    settings = ", ".join(f"{key}={q[key]}" for key in keys)
+    return (f"An {module} layer with {settings} is applied to an input of height and width {q['in_size']}. "
+            "What is the output height (equal to the width)?")
+
+
 def _conv_prompt(q: Params) -> str:
-    return (
-        f"An nn.Conv2d layer with kernel_size={q['kernel_size']}, stride={q['stride']}, "
-        f"padding={q['padding']}, dilation={q['dilation']} is applied to an input of height and width "
-        f"{q['in_size']}. What is the output height (equal to the width)?"
-    )
+    return size_prompt("nn.Conv2d", q, ("kernel_size", "stride", "padding", "dilation"))
 
 
 def _conv_answer(q: Params) -> int:
@@ -121,16 +125,13 @@ CONV2D_OUTPUT = Topic(
     module="nn.Conv2d",
 )
 
-DILATED_CONV2D_OUTPUT = Topic(
+# Same arithmetic, questions that always dilate.
+DILATED_CONV2D_OUTPUT = replace(
+    CONV2D_OUTPUT,
     name="dilated_conv2d_output",
     title="Dilated Conv2d output size",
     generate=_dilated_generate,
-    prompt=_conv_prompt,
-    answer=_conv_answer,
-    explain=_conv_explain,
     hint=lambda q: "A dilated kernel spans d·(k − 1) + 1 inputs; then o = ⌊(i + 2p − d·(k − 1) − 1) / s⌋ + 1.",
-    mistakes=_conv_mistakes,
-    module="nn.Conv2d",
 )
 
 
@@ -156,11 +157,7 @@ def _transpose_generate(rng: random.Random, level: int) -> Params:
 
 
 def _transpose_prompt(q: Params) -> str:
-    return (
-        f"An nn.ConvTranspose2d layer with kernel_size={q['kernel_size']}, stride={q['stride']}, "
-        f"padding={q['padding']}, output_padding={q['output_padding']}, dilation={q['dilation']} is applied "
-        f"to an input of height and width {q['in_size']}. What is the output height (equal to the width)?"
-    )
+    return size_prompt("nn.ConvTranspose2d", q, ("kernel_size", "stride", "padding", "output_padding", "dilation"))
 
 
 def _transpose_answer(q: Params) -> int:
@@ -232,11 +229,7 @@ def _pool_generate(rng: random.Random, level: int) -> Params:
 
 
 def _pool_prompt(q: Params) -> str:
-    return (
-        f"An nn.MaxPool2d layer with kernel_size={q['kernel_size']}, stride={q['stride']}, "
-        f"padding={q['padding']}, ceil_mode={q['ceil_mode']} is applied to an input of height and width "
-        f"{q['in_size']}. What is the output height (equal to the width)?"
-    )
+    return size_prompt("nn.MaxPool2d", q, ("kernel_size", "stride", "padding", "ceil_mode"))
 
 
 def _pool_answer(q: Params) -> int:

@@ -86,26 +86,19 @@ def _hint(module: str) -> str:
             f"{GATES[module]}·H; layers above the first see H (or 2H) inputs.")
 
 
-LSTM_PARAMS = Topic(
-    name="lstm_params",
-    title="LSTM parameter count",
-    generate=_generate,
-    prompt=lambda q: _prompt("nn.LSTM", q),
-    answer=lambda q: rnn_param_count("nn.LSTM", q),
-    explain=lambda q: _explain("nn.LSTM", q),
-    hint=lambda q: _hint("nn.LSTM"),
-    mistakes=lambda q: _mistakes("nn.LSTM", q),
-    module="nn.LSTM",
-)
+def _topic(name: str, title: str, module: str) -> Topic:
+    return Topic(
+        name=name,
+        title=title,
+        generate=_generate,
+        prompt=lambda q: _prompt(module, q),
+        answer=lambda q: rnn_param_count(module, q),
+        explain=lambda q: _explain(module, q),
+        hint=lambda q: _hint(module),
+        mistakes=lambda q: _mistakes(module, q),
+        module=module,
+    )
 
-GRU_PARAMS = Topic(
-    name="gru_params",
-    title="GRU parameter count",
-    generate=_generate,
-    prompt=lambda q: _prompt("nn.GRU", q),
-    answer=lambda q: rnn_param_count("nn.GRU", q),
-    explain=lambda q: _explain("nn.GRU", q),
-    hint=lambda q: _hint("nn.GRU"),
-    mistakes=lambda q: _mistakes("nn.GRU", q),
-    module="nn.GRU",
-)
+
+LSTM_PARAMS = _topic("lstm_params", "LSTM parameter count", "nn.LSTM")
+GRU_PARAMS = _topic("gru_params", "GRU parameter count", "nn.GRU")

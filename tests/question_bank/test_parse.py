@@ -144,3 +144,11 @@ def test_messages_are_one_line() -> None:
             value(text)
         except AnswerRejected as exc:
             assert "\n" not in str(exc)
+
+
+def test_huge_exact_number_meeting_a_float_is_refused() -> None:
+    """Found by hypothesis: Fraction + float overflows when converting the Fraction."""
+    with pytest.raises(AnswerRejected, match="too large"):
+        value("exp(0) + 99**155")
+    with pytest.raises(AnswerRejected, match="too large"):
+        value("sqrt(10**400 + 1)")
