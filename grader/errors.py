@@ -20,3 +20,8 @@ class SandboxUnavailable(DlgradeError):
 
 class BundleError(DlgradeError):
     """The command needs something a student bundle does not contain."""
+
+
+class GraderFailure(DlgradeError):
+    """The grader itself could not run (not the submission's fault): the
+    sandbox failed to start, the harness crashed before any student code."""

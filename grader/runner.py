@@ -21,6 +21,7 @@ from typing import Any, Sequence
 
 from .check import Check
 from .child import protocol
+from .errors import GraderFailure
 from .sandbox import Limits, SandboxInfo, prepare
 
 
@@ -161,7 +162,14 @@ def _one_child(info, assignment, source, checks, forbidden, limits, budget_end, 
         except BrokenPipeError:
             pass
         startup_deadline = min(time.monotonic() + limits.startup_seconds, budget_end)
-        frame = _expect(channel, "ready", startup_deadline)
+        try:
+            _expect(channel, "ready", startup_deadline)
+        except (EOFError, TimeoutError, protocol.ProtocolError) as exc:
+            # No student code has run yet: this is the grader's failure, not a score of 0.
+            _kill(proc)
+            detail = tail.text().strip().splitlines()
+            raise GraderFailure(f"the sandboxed grading process failed to start ({exc or 'timed out'})"
+                                + (f": {detail[-1]}" if detail else "")) from None
         frame = _expect(channel, "imported", startup_deadline)
         if first:
             report.import_error = frame.get("error")

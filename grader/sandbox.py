@@ -241,6 +241,9 @@ def python_roots() -> list[str]:
     by an editable install) are left out: they may hold solutions.
     """
     candidates = {sys.base_prefix, sys.prefix, os.path.dirname(os.path.realpath(sys.executable))}
+    venv = os.path.dirname(os.path.dirname(os.path.abspath(sys.executable)))
+    if os.path.isfile(os.path.join(venv, "pyvenv.cfg")):  # the venv itself, even when site did not run
+        candidates.add(venv)
     for entry in sys.path:
         if entry and os.path.basename(entry.rstrip("/")) in ("site-packages", "dist-packages"):
             candidates.add(entry)
