@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 import torch
 import torch.nn.functional as F
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from reference.conv import Conv2d, ConvTranspose2d, conv2d, conv_transpose2d, max_pool2d
@@ -19,7 +19,7 @@ from reference.conv import Conv2d, ConvTranspose2d, conv2d, conv_transpose2d, ma
 # ~1e-14 whatever the summation order; 1e-10 leaves room and is still far
 # below any real mistake (a wrong tap changes results by O(1)).
 TIGHT = dict(rtol=1e-10, atol=1e-10)
-SWEEP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SWEEP = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -75,6 +75,10 @@ def conv2d_cases(draw):
 
 @SWEEP
 @given(case=conv2d_cases())
+@example(case=dict(N=1, C_in=1, C_out=1, H=5, W=3, k=(2, 3), bias=True, seed=1,          # batch 1, one channel
+                   kwargs=dict(stride=3, padding=2, dilation=1, groups=1)))
+@example(case=dict(N=2, C_in=3, C_out=6, H=7, W=6, k=(3, 3), bias=False, seed=2,         # depthwise, x2 channels
+                   kwargs=dict(stride=(1, 2), padding=(2, 1), dilation=2, groups=3)))
 def test_conv2d_matches_torch(case, device):
     gen = torch.Generator().manual_seed(case["seed"])
     x = _randn(gen, case["N"], case["C_in"], case["H"], case["W"], device=device).requires_grad_()
@@ -102,6 +106,10 @@ def conv_transpose2d_cases(draw):
 
 @SWEEP
 @given(case=conv_transpose2d_cases())
+@example(case=dict(N=1, C_in=1, C_out=1, H=3, W=2, k=(2, 2), bias=True, seed=3,          # stride > kernel: gaps
+                   kwargs=dict(stride=3, padding=0, output_padding=2, dilation=1)))
+@example(case=dict(N=2, C_in=2, C_out=3, H=4, W=5, k=(3, 2), bias=True, seed=4,          # crop beyond the reach
+                   kwargs=dict(stride=(2, 1), padding=(3, 2), output_padding=(1, 0), dilation=(1, 2))))
 def test_conv_transpose2d_matches_torch(case, device):
     gen = torch.Generator().manual_seed(case["seed"])
     x = _randn(gen, case["N"], case["C_in"], case["H"], case["W"], device=device).requires_grad_()
