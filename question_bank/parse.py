@@ -76,10 +76,6 @@ class Parsed:
     tree: ast.expr
     names: frozenset[str]
 
-    @property
-    def is_tuple(self) -> bool:
-        return isinstance(self.tree, ast.Tuple)
-
 
 def normalise(text: str, *, allow_tuple: bool = False) -> str:
     """Map common typing to Python syntax: ``^`` → ``**``, ``×``/``·`` → ``*``, ``−`` → ``-``.

@@ -35,11 +35,6 @@ def parse_question_id(question_id: str) -> tuple[str, int]:
     return match.group(1), int(match.group(2))
 
 
-def level_name(level: int) -> str:
-    """``1 -> "easy"``, ``2 -> "medium"``, ``3 -> "hard"``."""
-    return LEVELS[level]
-
-
 def format_answer(value: AnswerValue, kind: AnswerKind) -> str:
     """The answer as the string of SPEC §4 (one that sympy parses)."""
     if kind == "shape":

@@ -80,7 +80,7 @@ class Summary:
         """A few lines: score, per-topic results, what to practise."""
         n = len(self.outcomes)
         if not n:
-            return "No questions answered." + (f" (quiz {self.stopped})" if self.stopped else "")
+            return "No questions answered" + (f" ({self.stopped})." if self.stopped else ".")
         lines = [f"Score: {self.score}/{n} ({self.score / n:.0%})"
                  + (f", stopped early ({self.stopped}) after {n} of {self.planned}" if self.stopped else "")]
         per_topic: dict[str, list[int]] = {}

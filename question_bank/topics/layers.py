@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from ..text import bias_term, grouped, lines, yes_no
-from ..topic import Mistakes, Params, Topic
+from ..topic import Params, Topic
 
 # ------------------------------------------------------------------ linear_params
 
