@@ -91,6 +91,15 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         sys.exit(1)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.format_message())
+        sys.exit(0)
+    except click.UsageError as exc:
+        # One line (SPEC §2), with where to look for help.
+        path = exc.ctx.command_path.partition(" ")[2] if exc.ctx else ""
+        message = " ".join(exc.format_message().split())
+        click.echo(f"Error: {message} (see 'dlgrade {path + ' ' if path else ''}--help')", err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

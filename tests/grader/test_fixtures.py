@@ -2,7 +2,8 @@
 
 tests/fixtures/submissions/ASSIGNMENT/{correct,buggy,hostile}/*.py each start
 with ``# expect: full | zero | loses | at most X`` and optionally
-``# expect-message: TEXT`` (TEXT must appear in a failed check's output).
+``# expect-message: TEXT`` (TEXT must appear in a failed check's output) and
+``# expect-mistake: ID`` (the fingerprinting must name that known mistake).
 New assignments add fixture files; this test picks them up.
 """
 
@@ -47,3 +48,6 @@ def test_fixture_scores_as_expected(assignment, path, sandboxed):
     failed_text = "\n".join(t.output for t in results.tests if not t.passed)
     for message in expect.messages:
         assert message in failed_text
+    named = {m for t in results.tests for m in t.mistakes}
+    for mistake in expect.mistakes:
+        assert mistake in named, (mistake, named)
