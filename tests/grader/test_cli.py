@@ -98,4 +98,5 @@ def test_usage_errors_are_one_line_without_traceback(args, needle):
     assert done.returncode != 0
     assert needle in done.stderr
     assert "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
     assert done.stdout == ""
