@@ -20,7 +20,7 @@ from .errors import BundleError, UsageError
 # None = not available in this version.
 REGISTRY: dict[str, str | None] = {
     "batchnorm": "grader.checks.batchnorm",
-    "conv": None,
+    "conv": "grader.checks.conv",
     "vae": None,
     "gan": None,
     "lstm": None,

@@ -9,9 +9,10 @@ The same probe run on both sides gives two observation dicts for the parent
 to compare.
 """
 
-from . import batchnorm
+from . import batchnorm, conv
 
 # Explicit registry: assignment name -> {probe name: function}.
 PROBES = {
     "batchnorm": batchnorm.PROBES,
+    "conv": conv.PROBES,
 }
