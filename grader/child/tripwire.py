@@ -9,7 +9,11 @@ Two torch hooks watch the submission while a probe runs:
 * a ``TorchDispatchMode`` sees every ATen operator that actually executes,
   including ``torch.ops.aten.*`` called directly and operators reached
   through code we did not anticipate; forbidden ones are matched by a
-  pattern on the operator's name.
+  pattern on the operator's name. A CompositeImplicitAutograd operator
+  (``aten.lstm_cell``, ``aten.gru_cell``...) decomposes into its parts
+  before it reaches this hook, so the function hook also matches that
+  pattern against ATen operators called from Python
+  (``torch.ops.aten.X(...)``, however the submission got hold of ``X``).
 
 A hit is recorded against the check in progress and the call still runs
 (the submission is not told). The parent turns hits into failed checks. A
@@ -30,6 +34,9 @@ from torch.utils._python_dispatch import TorchDispatchMode
 
 from .forbidden import resolve
 
+# What ``torch.ops.aten.X`` and ``torch.ops.aten.X.overload`` are.
+_ATEN_CALLABLES = (torch._ops.OpOverloadPacket, torch._ops.OpOverload)
+
 
 class Tripwire:
     """Records forbidden calls, attributed to the check that is running."""
@@ -46,6 +53,8 @@ class Tripwire:
         name = self._functions.get(id(func))
         if name is not None and name not in self.hits:
             self.hits.append(name)
+        elif isinstance(func, _ATEN_CALLABLES) and str(func).startswith("aten."):
+            self._on_aten(func)   # seen here before any decomposition
 
     def _on_aten(self, op: Any) -> None:
         if self._aten is None:
