@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import ast
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 FORBIDDEN = "forbidden"
@@ -194,6 +194,8 @@ class _Visitor(ast.NodeVisitor):
                 for target in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]):
                     if isinstance(target, ast.Name):
                         self.top_names.add(target.id)
+            elif isinstance(stmt, ast.ImportFrom):
+                self.top_names.update(a.asname or a.name for a in stmt.names if a.name != "*")
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 self.scope = stmt.name
@@ -238,8 +240,25 @@ class _Visitor(ast.NodeVisitor):
                 self.star_modules.append(module)
                 continue
             full = f"{module}.{alias.name}"
-            self._check_module(full, node.lineno)
-            self.aliases[alias.asname or alias.name] = full
+            bound = alias.asname or alias.name
+            if self.scope is None:
+                self._check_top_level_binding(full, bound, node.lineno)
+            else:
+                self._check_module(full, node.lineno)
+            self.aliases[bound] = full
+
+    def _check_top_level_binding(self, dotted: str, bound: str, line: int) -> None:
+        """``from m import f as g`` at top level binds g as ``g = m.f`` does:
+        a forbidden f costs the targets that reach g, not every check.
+        Evasions still cost everything (they can hide anything after them)."""
+        start = len(self.findings)
+        self.scope = bound
+        self.graph.setdefault(bound, set())
+        try:
+            self._check_module(dotted, line)
+        finally:
+            self.scope = None
+        self.findings[start:] = [f if f.kind == FORBIDDEN else replace(f, scope=None) for f in self.findings[start:]]
 
     def _check_module(self, dotted: str, line: int) -> None:
         head = dotted.split(".")[0]
