@@ -23,7 +23,7 @@ REGISTRY: dict[str, str | None] = {
     "conv": "grader.checks.conv",
     "vae": None,
     "gan": None,
-    "lstm": None,
+    "lstm": "grader.checks.lstm",
 }
 
 

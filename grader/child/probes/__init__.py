@@ -9,10 +9,11 @@ The same probe run on both sides gives two observation dicts for the parent
 to compare.
 """
 
-from . import batchnorm, conv
+from . import batchnorm, conv, lstm
 
 # Explicit registry: assignment name -> {probe name: function}.
 PROBES = {
     "batchnorm": batchnorm.PROBES,
     "conv": conv.PROBES,
+    "lstm": lstm.PROBES,
 }
