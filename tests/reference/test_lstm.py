@@ -33,6 +33,17 @@ def one_thread():
     torch.set_num_threads(before)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def ieee_float32_on_cuda():
+    """cuDNN's RNN kernels may use TF32 (10-bit mantissa, ~1e-3 relative) for
+    float32 on Ampere and later; the float32 tolerance above is for IEEE
+    float32, which is what the reference is compared against."""
+    before = torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32
+    torch.backends.cudnn.allow_tf32 = torch.backends.cuda.matmul.allow_tf32 = False
+    yield
+    torch.backends.cudnn.allow_tf32, torch.backends.cuda.matmul.allow_tf32 = before
+
+
 def _randn(gen, shape, dtype, device, scale=1.0):
     return (torch.randn(*shape, generator=gen, dtype=torch.float64) * scale).to(device=device, dtype=dtype)
 
