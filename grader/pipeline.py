@@ -217,6 +217,12 @@ STEPS: tuple[Callable[[Context], None], ...] = (
 
 
 def run(ctx: Context) -> Results:
+    import torch
+
+    # The parent's own tensor work (oracle, fingerprints) is on tiny tensors,
+    # where extra intra-op threads only add contention (x100 seen on 2 cores).
+    if torch.get_num_threads() > 1:
+        torch.set_num_threads(1)
     for step in STEPS:
         step(ctx)
     assert ctx.results is not None
