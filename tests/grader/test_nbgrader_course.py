@@ -96,9 +96,12 @@ def solutions(course: Path, assignment: str) -> dict[str, str]:
             if c["metadata"].get("nbgrader", {}).get("solution")}
 
 
-def submit(course: Path, student: str, assignment: str, replace: dict[str, str] | None = None) -> None:
-    """The released notebook with some cells' source replaced, as ``student``'s submission."""
+def submit(course: Path, student: str, assignment: str, replace: dict[str, str] | None = None,
+           drop: str | None = None) -> None:
+    """The released notebook with some cells' source replaced (and the cell
+    ``drop`` deleted), as ``student``'s submission."""
     nb = notebook(course, "release", assignment)
+    nb["cells"] = [cell for cell in nb["cells"] if grade_id(cell) != drop]
     for cell in nb["cells"]:
         if grade_id(cell) in (replace or {}):
             cell["source"] = replace[grade_id(cell)]
@@ -118,20 +121,21 @@ def scores(course: Path, assignment: str, student: str) -> tuple[float, float, d
 
 
 BN_SOLUTION = solution_id("batchnorm", "BatchNorm2d")
+BN_FIRST_TESTS = groups(assignments.get("batchnorm"))[0].grade_id
 
 
 # ----------------------------------------------------------------- courses
 @pytest.fixture(scope="module")
 def course(tmp_path_factory, sandboxed) -> Path:
-    """Every assignment; students: ref (the reference, every assignment),
-    stub, buggy and forger (batchnorm); autograded and fed back, without
-    a kernel (the default configuration)."""
+    """Every assignment; students: ref (the reference, every assignment; in
+    batchnorm it deleted a test cell), stub, buggy and forger (batchnorm);
+    autograded and fed back, without a kernel (the default configuration)."""
 
     def build(root: Path) -> None:
         init_course(root)
         for name in assignments.available():
             nbgrader(root, "generate_assignment", name)
-            submit(root, "ref", name, solutions(root, name))
+            submit(root, "ref", name, solutions(root, name), drop=BN_FIRST_TESTS if name == "batchnorm" else None)
         submit(root, "stub", "batchnorm")
         submit(root, "buggy", "batchnorm", {BN_SOLUTION: BUGGY.read_text()})
         submit(root, "forger", "batchnorm", {BN_SOLUTION: KERNEL_PATCH + BUGGY.read_text()})
@@ -189,6 +193,14 @@ def test_reference_submitted_as_a_student_gets_full_marks(course, name):
     expected = sum(c.points for c in assignments.get(name).checks(include_hidden=True))
     assert maximum == pytest.approx(expected)
     assert total == pytest.approx(maximum), by_cell
+
+
+@pytest.mark.slow
+def test_a_deleted_test_cell_is_put_back_and_scored(course):
+    submitted = notebook(course, "submitted/ref", "batchnorm")["cells"]
+    assert BN_FIRST_TESTS not in [grade_id(c) for c in submitted]
+    points = groups(assignments.get("batchnorm"))[0].points
+    assert scores(course, "batchnorm", "ref")[2][BN_FIRST_TESTS] == pytest.approx(points)
 
 
 @pytest.mark.slow
