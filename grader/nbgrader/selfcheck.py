@@ -200,7 +200,7 @@ def run_checks(assignment: str, numbers: list[str], notebook: str | os.PathLike 
               f"({', '.join(stale)}): save the notebook (Ctrl-S) after editing, then run this cell again.")
     if not results.sandbox.get("isolated", False):
         print("(bubblewrap is not available here: your code ran with resource limits only.)")
-    print(group_report(", ".join(sorted({t.check.group or t.check.name for t in tests})), tests,
+    print(group_report(", ".join(sorted({t.check.group or f"check {t.check.number}" for t in tests})), tests,
                        messages=results.messages, source=source))
     failed = [t.check.number for t in tests if not t.passed]
     if failed:
