@@ -11,6 +11,7 @@ the output by O(0.1).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import torch
@@ -68,15 +69,15 @@ def _set_parameters(module: Any, cls: str, shapes: dict, seed: int, dtype: str) 
 
 def _pair(value: Any, what: str) -> tuple[Any, Any]:
     if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise TypeError(f"{what} must return a pair, got {type(value).__name__}"
-                        + (f" of length {len(value)}" if isinstance(value, (tuple, list)) else ""))
+        got = type(value).__name__ + (f" of length {len(value)}" if isinstance(value, (tuple, list)) else "")
+        raise TypeError(f"expected {what} to be a pair (a tuple of two), got a {got}")
     return value[0], value[1]
 
 
 def _as_shape(t: Any, shape: tuple[int, ...]) -> Any:
     """``t`` viewed as ``shape`` when it holds that many elements (so that a
     wrong layout of h_n costs only the check that looks at its shape)."""
-    if type(t) is torch.Tensor and tuple(t.shape) != shape and t.numel() == _numel(shape):
+    if type(t) is torch.Tensor and tuple(t.shape) != shape and t.numel() == math.prod(shape):
         return t.reshape(shape)
     return t
 
@@ -84,13 +85,6 @@ def _as_shape(t: Any, shape: tuple[int, ...]) -> Any:
 def _shape(t: Any) -> Any:
     """The shape of a tensor as a list; what else it is, otherwise."""
     return [int(s) for s in t.shape] if isinstance(t, torch.Tensor) else f"not a tensor ({type(t).__name__})"
-
-
-def _numel(shape: tuple[int, ...]) -> int:
-    n = 1
-    for s in shape:
-        n *= s
-    return n
 
 
 def _backward(terms: list[tuple[Any, tuple[int, ...]]], seed: int, dtype: str) -> None:
@@ -140,7 +134,7 @@ def cell(api: Any, input_size: int, hidden_size: int, N: int, seed: int, steps: 
         current = (h0, c0)
     for t in range(steps):
         result = module(xs[t]) if current is None else module(xs[t], current)
-        current = _pair(result, "LSTMCell.forward")
+        current = _pair(result, "what LSTMCell.forward returns, (h, c),")
     h, c = current
     obs: dict[str, Any] = {"h": h, "c": c}
     if backward:
@@ -179,8 +173,8 @@ def sequence(api: Any, input_size: int, hidden_size: int, L: int, N: int, seed: 
         result = module(x, (h0, c0))
     else:
         result = module(x)
-    out, last = _pair(result, "LSTM.forward")
-    h_n, c_n = _pair(last, "LSTM.forward's second item (h_n, c_n)")
+    out, last = _pair(result, "what LSTM.forward returns, (output, (h_n, c_n)),")
+    h_n, c_n = _pair(last, "the second item LSTM.forward returns, (h_n, c_n),")
     obs: dict[str, Any] = {"out": out, "h_n": h_n, "c_n": c_n, "h_n shape": _shape(h_n), "c_n shape": _shape(c_n),
                            "h_n values": _as_shape(h_n, (1, N, H)), "c_n values": _as_shape(c_n, (1, N, H))}
     if backward:
