@@ -5,7 +5,7 @@ in the student bundle."""
 from __future__ import annotations
 
 from ..check import FLOAT32, HIDDEN
-from ..checks.lstm import CELL_GRADS, EXPLAIN, LAYER_GRADS, SEQUENCE_VALUES, _grads_without_bias, cell, module, \
+from ..checks.lstm import CELL_GRADS, EXPLAIN, LAYER_GRADS, SEQUENCE_VALUES, grads_without_bias, cell, module, \
     sequence
 
 CHECKS = (
@@ -18,7 +18,7 @@ CHECKS = (
          explain=EXPLAIN["cell_grads"]),
     cell("2.4", "LSTMCell(bias=False): 2 steps from the zero state, output and gradients", 0.5,
          I=3, H=4, N=2, seed=104, steps=2, bias=False, backward=True,
-         keys=("h", "c") + tuple(k for k in _grads_without_bias(CELL_GRADS) if k not in ("grad_h0", "grad_c0")),
+         keys=("h", "c") + tuple(k for k in grads_without_bias(CELL_GRADS) if k not in ("grad_h0", "grad_c0")),
          visibility=HIDDEN, explain=EXPLAIN["no_bias"]),
     module("2.5", "LSTMCell: parameters, state_dict and loading, other sizes", 0.5, "LSTMCell",
            [{"input_size": 1, "hidden_size": 2}, {"input_size": 6, "hidden_size": 3, "bias": False},
