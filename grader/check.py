@@ -66,6 +66,11 @@ class Check:
             shown when it fails.
         timeout: seconds this check may take in the sandbox.
         group: the check group (partial credit unit in nbgrader).
+        hints: observation key (or its part after ``"i."``) -> advice shown
+            when that observation is wrong.
+        layouts: observation key -> axis letters (``"LNH"``), so feedback can
+            say which channels (C) or time steps (L) are off; 4D tensors are
+            read as NCHW unless stated.
     """
 
     number: str
@@ -81,6 +86,7 @@ class Check:
     timeout: float = 10.0
     group: str = ""
     hints: Mapping[str, str] = field(default_factory=dict)
+    layouts: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.visibility not in (VISIBLE, HIDDEN):

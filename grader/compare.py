@@ -26,8 +26,17 @@ class Problem:
     message: str
 
 
-def compare(expected: dict, got: Any, keys: Iterable[str] | None, tol: Tolerance) -> list[Problem]:
-    """All problems found comparing ``got`` against ``expected``."""
+AXIS_NAMES = {"C": "channels", "L": "time steps"}
+
+
+def compare(expected: dict, got: Any, keys: Iterable[str] | None, tol: Tolerance,
+            layouts: dict[str, str] | None = None) -> list[Problem]:
+    """All problems found comparing ``got`` against ``expected``.
+
+    ``layouts`` maps an observation key (or the part after ``"i."``) to its
+    axis letters, e.g. ``"LNH"``, so that messages can say which channels or
+    time steps are off; 4D tensors default to ``"NCHW"``.
+    """
     if not isinstance(got, dict):
         return [Problem("", f"the probe returned {_kind(got)} instead of observations")]
     problems: list[Problem] = []
@@ -37,18 +46,25 @@ def compare(expected: dict, got: Any, keys: Iterable[str] | None, tol: Tolerance
         if key not in got:
             problems.append(Problem(key, "was not observed"))
             continue
-        message = compare_value(expected[key], got[key], tol)
+        message = compare_value(expected[key], got[key], tol, layout_for(layouts or {}, key))
         if message:
             problems.append(Problem(key, message))
     return problems
 
 
-def compare_value(exp: Any, got: Any, tol: Tolerance) -> str | None:
+def layout_for(layouts: dict[str, str], key: str) -> str | None:
+    if key in layouts:
+        return layouts[key]
+    head, _, tail = key.partition(".")
+    return layouts.get(tail) if tail and head.isdigit() else None
+
+
+def compare_value(exp: Any, got: Any, tol: Tolerance, layout: str | None = None) -> str | None:
     """None when ``got`` matches ``exp``, else one sentence saying how not."""
     if isinstance(got, Invalid):
         return f"your code produced {got.why}"
     if isinstance(exp, Tensor):
-        return _compare_tensor(exp, got, tol)
+        return _compare_tensor(exp, got, tol, layout)
     if isinstance(exp, float) and not isinstance(exp, bool):
         if isinstance(got, bool) or not isinstance(got, (int, float)):
             return f"expected a number, got {_kind(got)}"
@@ -81,7 +97,7 @@ def compare_value(exp: Any, got: Any, tol: Tolerance) -> str | None:
     return None
 
 
-def _compare_tensor(exp: Tensor, got: Any, tol: Tolerance) -> str | None:
+def _compare_tensor(exp: Tensor, got: Any, tol: Tolerance, layout: str | None = None) -> str | None:
     if not isinstance(got, Tensor):
         return f"expected a torch.Tensor of shape {_shape(exp.shape)}, got {_kind(got)}"
     if exp.shape != got.shape:
@@ -93,7 +109,7 @@ def _compare_tensor(exp: Tensor, got: Any, tol: Tolerance) -> str | None:
     if e.dtype.kind == "b" or e.dtype.kind in "iu":
         wrong = e != g
         if wrong.any():
-            return _where(wrong, e, g, "values differ")
+            return _where(wrong, e, g, "values differ", layout=layout)
     else:
         e64 = e.astype(np.float64)
         g64 = g.astype(np.float64)
@@ -110,7 +126,7 @@ def _compare_tensor(exp: Tensor, got: Any, tol: Tolerance) -> str | None:
             same_special = (np.isnan(e64) & np.isnan(g64)) | ((e64 == g64) & ~np.isfinite(e64))
             wrong = ~same_special & ~(err <= atol + tol.rtol * np.abs(e64))
         if wrong.any():
-            return _where(wrong, e64, g64, None, err=err, tol=tol)
+            return _where(wrong, e64, g64, None, err=err, layout=layout)
     if exp.requires_grad != got.requires_grad:
         if exp.requires_grad:
             return ("has the right values but no autograd history (requires_grad=False): it was computed "
@@ -122,7 +138,7 @@ def _compare_tensor(exp: Tensor, got: Any, tol: Tolerance) -> str | None:
 
 
 def _where(wrong: np.ndarray, e: np.ndarray, g: np.ndarray, what: str | None,
-           err: np.ndarray | None = None, tol: Tolerance | None = None) -> str:
+           err: np.ndarray | None = None, layout: str | None = None) -> str:
     count = int(wrong.sum())
     if err is not None:
         masked = np.where(wrong, np.nan_to_num(err, nan=np.inf), -1.0)
@@ -134,9 +150,13 @@ def _where(wrong: np.ndarray, e: np.ndarray, g: np.ndarray, what: str | None,
     head = what or f"max abs error {float(err[idx]):.3g}"
     text = (f"{head} at index {_index(idx)} (expected {_num(ev)}, got {_num(gv)}); "
             f"{count} of {wrong.size} elements off")
-    if e.ndim >= 2 and e.shape[1] > 1:
-        channels = sorted({int(i) for i in np.argwhere(wrong)[:, 1]})
-        text += f"; channels affected: {_short_list(channels, e.shape[1])}"
+    if layout is None and e.ndim == 4:
+        layout = "NCHW"
+    if layout is not None and len(layout) == e.ndim:
+        for axis, letter in enumerate(layout):
+            if letter in AXIS_NAMES and e.shape[axis] > 1:
+                hit = sorted({int(i) for i in np.argwhere(wrong)[:, axis]})
+                text += f"; {AXIS_NAMES[letter]} affected: {_short_list(hit, e.shape[axis])}"
     elif e.ndim == 1 and e.shape[0] > 1:
         entries = [int(i) for i in np.flatnonzero(wrong)]
         text += f"; entries affected: {_short_list(entries, e.shape[0])}"

@@ -148,7 +148,7 @@ def compare_step(ctx: Context) -> None:
             reasons.append(describe_error(outcome.error))
         else:
             expected = oracle_observations(ctx.assignment.name, check)
-            problems = compare(expected, outcome.observations, check.keys, check.tolerance)
+            problems = compare(expected, outcome.observations, check.keys, check.tolerance, dict(check.layouts))
             if problems:
                 ctx.problems[check.id] = problems
                 reasons.extend(_problem_lines(ctx.assignment, check, problems))

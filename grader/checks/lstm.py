@@ -104,8 +104,10 @@ def sequence(number, name, points, *, I, H, L, N, seed, batch_first=None, state=
             "backward": backward, "dtype": dtype}
     if batch_first is not None:
         args["batch_first"] = batch_first
+    # Axis letters for feedback: "time steps affected: 3, 4" says where a recurrence goes wrong.
+    layouts = {"out": "NLH", "grad_x": "NLI"} if batch_first else {"out": "LNH", "grad_x": "LNI"}
     return Check(number, name, points, "sequence", args, ("LSTM",), visibility=visibility, keys=tuple(keys),
-                 explain=explain, group="LSTM", hints=HINTS, **extra)
+                 explain=explain, group="LSTM", hints=HINTS, layouts=layouts, **extra)
 
 
 def module(number, name, points, cls, configs, seed, visibility=VISIBLE) -> Check:

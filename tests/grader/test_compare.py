@@ -79,3 +79,16 @@ def test_int_tensors_compare_exactly():
     a = torch.tensor([1, 2, 3])
     assert compare_value(obs(a), obs(torch.tensor([1, 2, 4])), FLOAT64).startswith("values differ")
     assert np.array_equal(obs(a).array, [1, 2, 3])
+
+
+def test_declared_layout_names_time_steps_and_no_false_channels():
+    from grader.compare import compare
+
+    out = torch.zeros(5, 2, 3, dtype=torch.float64)      # (L, N, H)
+    bad = out.clone()
+    bad[3:, 1, 0] = 1.0
+    (problem,) = compare({"out": obs(out)}, {"out": obs(bad)}, None, FLOAT64, {"out": "LNH"})
+    assert "time steps affected: 3, 4" in problem.message
+    assert "channels" not in problem.message
+    (plain,) = compare({"out": obs(out)}, {"out": obs(bad)}, None, FLOAT64)
+    assert "channels" not in plain.message and "time steps" not in plain.message
