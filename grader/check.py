@@ -9,7 +9,7 @@ the check's :class:`Tolerance`; it never trusts anything else the child says.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 VISIBLE = "visible"
 HIDDEN = "hidden"
@@ -71,6 +71,13 @@ class Check:
         layouts: observation key -> axis letters (``"LNH"``), so feedback can
             say which channels (C) or time steps (L) are off; 4D tensors are
             read as NCHW unless stated.
+        derive: optional parent-side function ``(args, observations) ->
+            observations``, applied to the oracle's, the submission's and
+            each known mistake's decoded observations before they are
+            compared. For properties that relate a submission's own outputs
+            to each other (any correct design shares them, no oracle
+            computes them): trusted code computes them in the parent from
+            the raw tensors the child sent, never the child itself.
     """
 
     number: str
@@ -87,6 +94,7 @@ class Check:
     group: str = ""
     hints: Mapping[str, str] = field(default_factory=dict)
     layouts: Mapping[str, str] = field(default_factory=dict)
+    derive: Callable[[Mapping[str, Any], dict], dict] | None = None
 
     def __post_init__(self) -> None:
         if self.visibility not in (VISIBLE, HIDDEN):
@@ -97,3 +105,18 @@ class Check:
     @property
     def id(self) -> str:
         return self.number
+
+    def observe(self, raw: Any, strict: bool = False) -> Any:
+        """The observations to compare: ``derive(args, raw)`` where the check
+        has one (and ``raw`` is a dict of observations), else ``raw``. A
+        derive that fails on malformed observations yields none, which the
+        comparison reports key by key as not observed; with ``strict`` (the
+        oracle's observations) it raises, as a bug in the grader."""
+        if self.derive is None or not isinstance(raw, dict):
+            return raw
+        if strict:
+            return self.derive(self.args, raw)
+        try:
+            return self.derive(self.args, raw)
+        except Exception:  # noqa: BLE001 - the raw observations come from untrusted code
+            return {}

@@ -71,7 +71,7 @@ class Live(Source):
                 self._cache[key] = run_probe(self._assignment, self._variants[index].build(), check)
             except Exception:  # noqa: BLE001 - a variant may not support every probe
                 self._cache[key] = None
-        return self._cache[key]
+        return check.observe(self._cache[key])
 
 
 class Recorded(Source):
@@ -86,7 +86,7 @@ class Recorded(Source):
             row = self._observations.get(key[1])
             value = row[index] if row is not None and index < len(row) else None
             self._decoded[key] = protocol.decode(value) if value is not None else None
-        return self._decoded[key]
+        return check.observe(self._decoded[key])
 
 
 _SOURCES: dict[str, Source | None] = {}

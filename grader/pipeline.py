@@ -148,6 +148,7 @@ def compare_step(ctx: Context) -> None:
             reasons.append(describe_error(outcome.error))
         else:
             expected = oracle_observations(ctx.assignment.name, check)
+            outcome.observations = check.observe(outcome.observations)
             problems = compare(expected, outcome.observations, check.keys, check.tolerance, dict(check.layouts))
             if problems:
                 ctx.problems[check.id] = problems
@@ -253,7 +254,7 @@ def oracle_observations(assignment_name: str, check: Check) -> dict:
     key = (assignment_name, fingerprints.probe_key(check))
     if key not in _ORACLE_CACHE:
         _ORACLE_CACHE[key] = fingerprints.run_probe(assignment_name, get(assignment_name).oracle(), check)
-    return _ORACLE_CACHE[key]
+    return check.observe(_ORACLE_CACHE[key], strict=True)
 
 
 def _problem_lines(assignment: Assignment, check: Check, problems: list[Problem]) -> list[str]:
