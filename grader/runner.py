@@ -164,11 +164,21 @@ def _one_child(info, assignment, source, checks, forbidden, limits, budget_end, 
         startup_deadline = min(time.monotonic() + limits.startup_seconds, budget_end)
         try:
             _expect(channel, "ready", startup_deadline)
-        except (EOFError, TimeoutError, protocol.ProtocolError) as exc:
+        except TimeoutError:
+            if startup_deadline < budget_end:
+                _kill(proc)
+                raise GraderFailure(f"the sandboxed grading process did not start within "
+                                    f"{limits.startup_seconds:g} s (is the machine overloaded?)") from None
+            # A restart after a slow or fatal check ran into the submission's own budget.
+            for check in checks:
+                report.outcomes[check.id] = Outcome(failure=(
+                    f"not run: the submission used up its time budget ({limits.wall_seconds:.0f} s in all)"))
+            return [c.id for c in checks], _finish(proc, tail), True
+        except (EOFError, protocol.ProtocolError) as exc:
             # No student code has run yet: this is the grader's failure, not a score of 0.
             _kill(proc)
             detail = tail.text().strip().splitlines()
-            raise GraderFailure(f"the sandboxed grading process failed to start ({exc or 'timed out'})"
+            raise GraderFailure(f"the sandboxed grading process failed to start ({exc})"
                                 + (f": {detail[-1]}" if detail else "")) from None
         frame = _expect(channel, "imported", startup_deadline)
         if first:
