@@ -68,6 +68,10 @@ class Tripwire:
 
     # -- activation --------------------------------------------------------
     def __enter__(self) -> "Tripwire":
+        if not self._functions and self._aten is None:
+            # Nothing is forbidden: the hooks could record nothing, and they
+            # slow Python-heavy torch code (a training loop) two- to fourfold.
+            return self
         wire = self
 
         class _Functions(TorchFunctionMode):

@@ -62,3 +62,17 @@ def test_allowed_aten_operators_and_other_patterns_are_left_alone():
 def test_function_identity_hits_are_unchanged():
     assert _hits([], lambda: torch.lstm_cell(X, (H, H), W_IH, W_HH), functions=["torch.lstm*"]) == \
         ["torch.lstm_cell"]
+
+
+def test_a_tripwire_with_nothing_forbidden_installs_no_hooks():
+    """An assignment that forbids nothing (gan) runs its training checks at full speed."""
+    from torch.overrides import _get_current_function_mode_stack
+    from torch.utils._python_dispatch import _get_current_dispatch_mode_stack
+
+    with Tripwire([], []) as wire:
+        assert _get_current_function_mode_stack() == [] and _get_current_dispatch_mode_stack() == []
+        torch.lstm_cell(X, (H, H), W_IH, W_HH)
+    assert wire.take() == []
+    with Tripwire([], [r"lstm"]):
+        assert len(_get_current_function_mode_stack()) == 1 and len(_get_current_dispatch_mode_stack()) == 1
+    assert _get_current_function_mode_stack() == [] and _get_current_dispatch_mode_stack() == []
