@@ -21,8 +21,8 @@ from .errors import BundleError, UsageError
 REGISTRY: dict[str, str | None] = {
     "batchnorm": "grader.checks.batchnorm",
     "conv": "grader.checks.conv",
-    "vae": None,
-    "gan": None,
+    "vae": "grader.checks.vae",
+    "gan": "grader.checks.gan",
     "lstm": "grader.checks.lstm",
 }
 
