@@ -245,7 +245,7 @@ def test_a_model_whose_latent_carries_nothing_fails_both_criteria():
     collapsed = _held_out_raw(zeros, zeros, lambda z: np.broadcast_to(marginals, (len(z), len(marginals))), _eps(TRAIN))
     derived = derive_training(TRAIN.args, {"start": collapsed, "end": collapsed})
     assert derived["held-out negative ELBO"].startswith("no: ")
-    assert derived["reconstructions"].startswith("no: decode(mu) of a held-out sample is 1.00 times")
+    assert derived["reconstructions"].startswith("no: decode(mu) is 1.00 times as far")
 
 
 def test_a_model_that_knows_the_prototypes_passes_and_a_tampered_sample_is_caught():
