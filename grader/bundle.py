@@ -2,8 +2,9 @@
 
 ``write_bundle(out)`` writes an installable folder (``pip install out``)
 with ``assignments/`` (the stubs), the grader without its hidden checks,
-its mistake variants or its nbgrader bridge, the question bank, and the
-recorded mistake fingerprints of the visible checks (numbers, not code).
+its mistake variants, its written-out oracles or its nbgrader bridge, the
+question bank, and the recorded observations of the mistakes and the
+oracle on the visible checks (numbers, not code).
 Before returning it proves the bundle clean: no line of any reference
 solution region and no hidden check's recipe appears in any file.
 """
@@ -18,7 +19,7 @@ from . import __version__, assignments, fingerprints, stubs
 from .errors import BundleError
 
 ROOT = Path(__file__).resolve().parent.parent
-EXCLUDED_GRADER_PARTS = ("hidden", "mistakes", "nbgrader", "fingerprint_data", "__pycache__")
+EXCLUDED_GRADER_PARTS = ("hidden", "mistakes", "oracles", "nbgrader", "fingerprint_data", "__pycache__")
 
 PYPROJECT = """[build-system]
 requires = ["setuptools>=68"]
@@ -83,9 +84,10 @@ def write_bundle(out: Path) -> Path:
     recorded.mkdir()
     for name in assignments.available():
         spec = assignments.get(name)
-        if spec.mistakes_module:
-            data = fingerprints.record(spec, spec.visible)
-            (recorded / f"{name}.json").write_text(json.dumps(data, separators=(",", ":")))
+        data = fingerprints.record(spec, spec.visible) if spec.mistakes_module else {"mistakes": [],
+                                                                                      "observations": {}}
+        data["oracle"] = fingerprints.record_oracle(spec, spec.visible)
+        (recorded / f"{name}.json").write_text(json.dumps(data, separators=(",", ":")))
     leaks = find_leaks(out, reference)
     if leaks:
         shutil.rmtree(out)

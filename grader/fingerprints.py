@@ -10,7 +10,8 @@ of two sources:
 * recorded: ``grader/fingerprint_data/ASSIGNMENT.json``, the variants'
   observations on the visible checks, written into the student bundle in
   place of the variants' code (which, with its bugs switched off, would be
-  a solution).
+  a solution). The same file holds the oracle's observations (``"oracle"``)
+  for an oracle that is left out for the same reason (``grader/oracles``).
 """
 
 from __future__ import annotations
@@ -130,6 +131,27 @@ def record(assignment: Any, checks: Iterable[Check]) -> dict:
                 row.append(None)
         out["observations"][probe_key(check)] = row
     return out
+
+
+def record_oracle(assignment: Any, checks: Iterable[Check]) -> dict:
+    """The oracle's raw observations over ``checks``, by probe key (for a
+    bundle, which may leave the oracle's code out: ``grader/oracles``)."""
+    api = assignment.oracle()
+    return {probe_key(check): protocol.encode(PROBES[assignment.name][check.probe](api, **check.args))
+            for check in checks}
+
+
+def recorded_oracle(assignment: str, check: Check) -> dict | None:
+    """The oracle's recorded raw observations for ``check``, decoded; None
+    where this installation recorded none."""
+    path = RECORDED_DIR / f"{assignment}.json"
+    if path not in _RECORDED_ORACLES:
+        _RECORDED_ORACLES[path] = json.loads(path.read_text()).get("oracle", {}) if path.is_file() else {}
+    value = _RECORDED_ORACLES[path].get(probe_key(check))
+    return protocol.decode(value) if value is not None else None
+
+
+_RECORDED_ORACLES: dict[Path, dict] = {}
 
 
 def explain(source: Source, check: Check, got: dict, failing_keys: list[str]) -> list[tuple[KnownMistake, list[str]]]:

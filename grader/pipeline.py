@@ -253,7 +253,17 @@ def oracle_observations(assignment_name: str, check: Check) -> dict:
 
     key = (assignment_name, fingerprints.probe_key(check))
     if key not in _ORACLE_CACHE:
-        _ORACLE_CACHE[key] = fingerprints.run_probe(assignment_name, get(assignment_name).oracle(), check)
+        try:
+            api = get(assignment_name).oracle()
+        except ModuleNotFoundError:
+            # A student bundle leaves out an oracle that would be a solution
+            # (grader/oracles) and carries its observations of the visible checks.
+            recorded = fingerprints.recorded_oracle(assignment_name, check)
+            if recorded is None:
+                raise
+            _ORACLE_CACHE[key] = recorded
+        else:
+            _ORACLE_CACHE[key] = fingerprints.run_probe(assignment_name, api, check)
     return check.observe(_ORACLE_CACHE[key], strict=True)
 
 

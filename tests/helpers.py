@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import site
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,3 +38,15 @@ def expectation(path: Path) -> Expectation:
 
 def fixture_files(assignment: str, kind: str) -> list[Path]:
     return sorted((FIXTURES / assignment / kind).glob("*.py"))
+
+
+def run_from_bundle(built: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`dlgrade ARGS` with only the bundle and third-party packages importable:
+    -S skips site's .pth files, so the developer's editable install is invisible."""
+    packages = [p for p in site.getsitepackages() if "site-packages" in p]
+    code = ("import sys; sys.path[:0] = %r; import grader; "
+            "assert grader.__file__.startswith(%r), grader.__file__; "
+            "from grader.cli import main; sys.argv = ['dlgrade'] + %r; main()") % (
+        [str(built)] + packages, str(built), list(args))
+    return subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)

@@ -2,9 +2,10 @@
 and the assignment's definition. Hidden checks: ``grader/hidden/vae.py``.
 
 ``reparameterize`` and ``vae_loss`` have one right answer each; there is
-no torch built-in for them, so the oracle writes them from torch's
-primitives (``torch.randn_like``, ``F.binary_cross_entropy``), per sample
-then averaged, a different route from the reference's. Their checks
+no torch built-in for them, so the oracle (``grader/oracles/vae.py``, not
+shipped to students) writes them from torch's primitives
+(``torch.randn_like``, ``F.binary_cross_entropy``), per sample then
+averaged, a different route from the reference's. Their checks
 compare values and gradients with the oracle's, as for any assignment.
 
 ``VAE``'s hidden layers are the student's design, so no oracle can give
@@ -121,38 +122,12 @@ HINTS = {
 
 # ------------------------------------------------------------ the oracle
 def oracle() -> SimpleNamespace:
-    """The right answers from torch's primitives, and a small reference VAE."""
-    import torch
-    import torch.nn.functional as F
-    from torch import nn
+    """The right answers from torch's primitives, and a small reference VAE:
+    ``grader/oracles/vae.py``, which the student bundle leaves out (it would
+    be a solution) and replaces with its recorded observations."""
+    from ..oracles.vae import oracle as build
 
-    def reparameterize(mu, logvar):
-        return torch.addcmul(mu, torch.exp(0.5 * logvar), torch.randn_like(mu))
-
-    def vae_loss(x_recon, x, mu, logvar, beta=1.0):
-        N = x.shape[0]
-        reconstruction = F.binary_cross_entropy(x_recon, x, reduction="none").reshape(N, -1).sum(1)
-        kl = 0.5 * (mu.square() + logvar.exp() - 1.0 - logvar).sum(1)
-        return (reconstruction + beta * kl).mean()
-
-    class VAE(nn.Module):
-        def __init__(self, input_dim=64, latent_dim=8):
-            super().__init__()
-            self.hidden = nn.Sequential(nn.Linear(input_dim, 64), nn.ReLU())
-            self.heads = nn.Linear(64, 2 * latent_dim)
-            self.generate = nn.Sequential(nn.Linear(latent_dim, 64), nn.ReLU(), nn.Linear(64, input_dim))
-
-        def encode(self, x):
-            return self.heads(self.hidden(x)).chunk(2, dim=1)
-
-        def decode(self, z):
-            return torch.sigmoid(self.generate(z))
-
-        def forward(self, x):
-            mu, logvar = self.encode(x)
-            return self.decode(reparameterize(mu, logvar)), mu, logvar
-
-    return SimpleNamespace(reparameterize=reparameterize, vae_loss=vae_loss, VAE=VAE)
+    return build()
 
 
 # ------------------------------------------------ derived observations

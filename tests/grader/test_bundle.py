@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import site
-import subprocess
-import sys
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, run_from_bundle
 from grader import assignments, bundle
 from grader.errors import BundleError
 
@@ -56,22 +53,10 @@ def test_refuses_a_non_empty_target(tmp_path):
         bundle.write_bundle(tmp_path)
 
 
-def _run_from_bundle(built, *args, cwd):
-    """`dlgrade ARGS` with only the bundle and third-party packages importable:
-    -S skips site's .pth files, so the developer's editable install is invisible."""
-    packages = [p for p in site.getsitepackages() if "site-packages" in p]
-    code = ("import sys; sys.path[:0] = %r; import grader; "
-            "assert grader.__file__.startswith(%r), grader.__file__; "
-            "from grader.cli import main; sys.argv = ['dlgrade'] + %r; main()") % (
-        [str(built)] + packages, str(built), list(args))
-    return subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
-
-
 def test_check_works_from_the_bundle(built, tmp_path, sandboxed):
     submission = tmp_path / "batchnorm.py"
     shutil.copy(ROOT / "reference" / "batchnorm.py", submission)
-    done = _run_from_bundle(built, "check", "batchnorm", str(submission), "--json", cwd=tmp_path)
+    done = run_from_bundle(built, "check", "batchnorm", str(submission), "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert payload["score"] == payload["max_score"] == 10.0
@@ -80,7 +65,7 @@ def test_check_works_from_the_bundle(built, tmp_path, sandboxed):
 
 def test_bundle_names_mistakes_from_recorded_fingerprints(built, tmp_path, sandboxed):
     buggy = ROOT / "tests" / "fixtures" / "submissions" / "batchnorm" / "buggy" / "inverted_momentum.py"
-    done = _run_from_bundle(built, "check", "batchnorm", str(buggy), "--json", cwd=tmp_path)
+    done = run_from_bundle(built, "check", "batchnorm", str(buggy), "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     tags = {tag for t in json.loads(done.stdout)["tests"] for tag in t.get("tags", [])}
     assert tags == {"inverted-momentum"}
@@ -89,6 +74,6 @@ def test_bundle_names_mistakes_from_recorded_fingerprints(built, tmp_path, sandb
 def test_grade_in_the_bundle_says_hidden_checks_are_absent(built, tmp_path):
     submission = tmp_path / "batchnorm.py"
     shutil.copy(ROOT / "assignments" / "batchnorm.py", submission)
-    done = _run_from_bundle(built, "grade", "batchnorm", str(submission), cwd=tmp_path)
+    done = run_from_bundle(built, "grade", "batchnorm", str(submission), cwd=tmp_path)
     assert done.returncode != 0
     assert "hidden checks" in done.stderr and "Traceback" not in done.stderr
