@@ -124,7 +124,9 @@ def _compare_tensor(exp: Tensor, got: Any, tol: Tolerance, layout: str | None = 
         with np.errstate(invalid="ignore"):
             err = np.abs(g64 - e64)
             same_special = (np.isnan(e64) & np.isnan(g64)) | ((e64 == g64) & ~np.isfinite(e64))
-            wrong = ~same_special & ~(err <= atol + tol.rtol * np.abs(e64))
+            # An infinite expected value is matched by the same infinity only
+            # (rtol * inf would otherwise let any finite value through).
+            wrong = ~same_special & (np.isinf(e64) | ~(err <= atol + tol.rtol * np.abs(e64)))
         if wrong.any():
             return _where(wrong, e64, g64, None, err=err, layout=layout)
     if exp.requires_grad != got.requires_grad:

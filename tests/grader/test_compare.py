@@ -44,6 +44,14 @@ def test_nan_is_reported_with_advice():
     assert "NaN at 1 of 4 positions (first at [2])" in compare_value(obs(x), obs(y), FLOAT64)
 
 
+def test_an_infinite_expected_value_is_matched_by_the_same_infinity_only():
+    expected = obs(torch.tensor([1.0, float("inf"), -float("inf")]))
+    assert compare_value(expected, obs(torch.tensor([1.0, float("inf"), -float("inf")])), FLOAT32) is None
+    for got in ([1.0, 1.386, -float("inf")], [1.0, float("inf"), 0.0], [1.0, -float("inf"), -float("inf")]):
+        assert "1 of 3 elements off" in compare_value(expected, obs(torch.tensor(got)), FLOAT32)
+    assert compare_value(obs(torch.tensor(float("inf"))), obs(torch.tensor(1.386)), FLOAT32) is not None
+
+
 def test_autograd_history_must_match_torch():
     leaf = torch.ones(3, dtype=torch.float64, requires_grad=True)
     with_history = obs(leaf * 2)
