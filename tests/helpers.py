@@ -50,3 +50,44 @@ def run_from_bundle(built: Path, *args: str, cwd: Path) -> subprocess.CompletedP
         [str(built)] + packages, str(built), list(args))
     return subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True,
                           cwd=cwd, timeout=300)
+
+
+def verdicts(assignment: str, api, checks) -> dict[str, bool]:
+    """Check number -> passed, for ``api`` run in-process against the oracle
+    (derived observations compared where a check derives; an exception fails)."""
+    from grader import fingerprints, pipeline
+    from grader.compare import compare
+
+    out = {}
+    for check in checks:
+        try:
+            got = check.observe(fingerprints.run_probe(assignment, api, check))
+        except Exception:  # noqa: BLE001 - a variant may crash where its bug breaks shapes
+            out[check.number] = False
+            continue
+        out[check.number] = not compare(pipeline.oracle_observations(assignment, check), got, check.keys,
+                                        check.tolerance)
+    return out
+
+
+def named_mistakes(assignment: str, api, checks) -> dict[str, set[str]]:
+    """Check number -> ids of the mistakes the pipeline's compare and
+    fingerprint steps name, from ``api``'s observations as if a sandboxed
+    child had reported them."""
+    from grader import fingerprints, pipeline
+    from grader.assignments import get
+    from grader.runner import ChildReport, Outcome
+    from grader.sandbox import Limits, SandboxInfo
+
+    outcomes = {}
+    for check in checks:
+        try:
+            outcomes[check.id] = Outcome(observations=fingerprints.run_probe(assignment, api, check))
+        except Exception as exc:  # noqa: BLE001
+            outcomes[check.id] = Outcome(error={"type": type(exc).__name__, "message": str(exc)})
+    ctx = pipeline.Context(assignment=get(assignment), path=None, checks=tuple(checks), limits=Limits(),
+                           sandbox=SandboxInfo(False, "none", "in-process test"),
+                           child=ChildReport(outcomes=outcomes))
+    pipeline.compare_step(ctx)
+    pipeline.fingerprint_step(ctx)
+    return {number: {m.id for m, _ in found} for number, found in ctx.mistakes.items()}

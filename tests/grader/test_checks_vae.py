@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 
 import reference.vae as ref
-from helpers import expectation, fixture_files
+from helpers import expectation, fixture_files, named_mistakes, verdicts
 from grader import fingerprints, pipeline
 from grader.assignments import get
 from grader.check import FLOAT32, FLOAT64, HIDDEN, VISIBLE
@@ -40,8 +40,6 @@ from grader.child.protocol import Invalid, Tensor
 from grader.compare import compare
 from grader.mistakes.vae import CORRECT, MISTAKES
 from grader.policy import EVASION, Rules, scan
-from grader.runner import ChildReport, Outcome
-from grader.sandbox import Limits, SandboxInfo
 
 VAE = get("vae")
 CHECKS = VAE.visible + VAE.hidden()
@@ -104,17 +102,7 @@ def test_the_oracle_equals_the_reference(beta):
 
 # ---------------------------------------------------------- the mistakes
 def _verdicts(api) -> dict[str, bool]:
-    """Check number -> passed, for ``api`` run in-process (an exception fails)."""
-    verdicts = {}
-    for check in CHECKS:
-        try:
-            got = check.observe(fingerprints.run_probe("vae", api, check))
-        except Exception:  # noqa: BLE001 - a variant may crash where its bug breaks shapes
-            verdicts[check.number] = False
-            continue
-        verdicts[check.number] = not compare(pipeline.oracle_observations("vae", check), got, check.keys,
-                                             check.tolerance)
-    return verdicts
+    return verdicts("vae", api, CHECKS)
 
 
 @pytest.mark.parametrize("api", [pytest.param(CORRECT, id="mistakes-base"), pytest.param(lambda: ref, id="reference")])
@@ -143,26 +131,9 @@ def test_mistakes_that_break_learning_fail_both_training_checks(mistake_id):
         assert observed["held-out negative ELBO"].startswith("no"), (check.number, observed)
 
 
-def _fingerprinted(api) -> dict[str, set[str]]:
-    """Check number -> ids of the mistakes the pipeline names, from ``api``'s
-    observations as if a sandboxed child had reported them."""
-    outcomes = {}
-    for check in CHECKS:
-        try:
-            outcomes[check.id] = Outcome(observations=fingerprints.run_probe("vae", api, check))
-        except Exception as exc:  # noqa: BLE001
-            outcomes[check.id] = Outcome(error={"type": type(exc).__name__, "message": str(exc)})
-    ctx = pipeline.Context(assignment=VAE, path=None, checks=CHECKS, limits=Limits(),
-                           sandbox=SandboxInfo(False, "none", "in-process test"),
-                           child=ChildReport(outcomes=outcomes))
-    pipeline.compare_step(ctx)
-    pipeline.fingerprint_step(ctx)
-    return {number: {m.id for m, _ in found} for number, found in ctx.mistakes.items()}
-
-
 @pytest.mark.parametrize("mistake", MISTAKES, ids=[m.id for m in MISTAKES])
 def test_the_pipeline_names_each_mistake_alone_on_a_visible_check(mistake):
-    named = _fingerprinted(mistake.build())
+    named = named_mistakes("vae", mistake.build(), CHECKS)
     assert any(ids == {mistake.id} for number, ids in named.items() if number.startswith("1.")), named
 
 
