@@ -21,6 +21,8 @@ CASES = [pytest.param(a, path, id=f"{a}/{path.parent.name}/{path.stem}")
          for path in sorted((FIXTURES / a / kind).glob("*.py"))]
 
 # Hostile fixtures are bounded; these limits keep a slow one from stalling the suite.
+# Correct and buggy ones are graded as the course grades them, with each
+# check's own time limit (a training check may take seconds under load).
 QUICK = Limits(max_check_seconds=4, wall_seconds=45)
 
 
@@ -34,7 +36,7 @@ def test_fixture_counts_meet_the_bar():
 @pytest.mark.parametrize("assignment,path", CASES)
 def test_fixture_scores_as_expected(assignment, path, sandboxed):
     expect = expectation(path)
-    results = api.grade(assignment, path, limits=QUICK)
+    results = api.grade(assignment, path, limits=QUICK if path.parent.name == "hostile" else None)
     summary = {t.check.number: (t.status, t.output[:300]) for t in results.tests if not t.passed}
     assert results.max_score > 0
     if expect.kind == "full":
