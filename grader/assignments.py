@@ -22,7 +22,7 @@ REGISTRY: dict[str, str | None] = {
     "batchnorm": "grader.checks.batchnorm",
     "conv": "grader.checks.conv",
     "vae": "grader.checks.vae",
-    "gan": None,
+    "gan": "grader.checks.gan",
     "lstm": "grader.checks.lstm",
 }
 

@@ -9,12 +9,13 @@ The same probe run on both sides gives two observation dicts for the parent
 to compare.
 """
 
-from . import batchnorm, conv, lstm, vae
+from . import batchnorm, conv, gan, lstm, vae
 
 # Explicit registry: assignment name -> {probe name: function}.
 PROBES = {
     "batchnorm": batchnorm.PROBES,
     "conv": conv.PROBES,
+    "gan": gan.PROBES,
     "lstm": lstm.PROBES,
     "vae": vae.PROBES,
 }

@@ -8,7 +8,10 @@ has not sits near its initial output (near the origin for small weights).
 
 Made in code from a seed with a generator of its own, never the global
 RNG, so the child and the parent (which judges samples against
-:func:`centres`) agree on it without a file.
+:func:`centres`) agree on it without a file. The random functions are
+bound when this module is imported, before any submission is: one that
+replaces ``torch.randn`` for everyone (to make the noise predictable)
+changes neither the data nor the probes' noise (:func:`normal`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from typing import Mapping, Sequence
 import torch
 
 RING = {"modes": 8, "radius": 2.0, "std": 0.15, "centre": [0.0, 0.0], "phase": 0.0}
+_randn, _randint, _Generator = torch.randn, torch.randint, torch.Generator
 
 
 def _spec(ring: Mapping | None) -> dict:
@@ -39,10 +43,16 @@ def centres(ring: Mapping | None = None) -> torch.Tensor:
 def sample(n: int, seed: int, ring: Mapping | None = None, dtype: torch.dtype = torch.float32) -> torch.Tensor:
     """``n`` points of the ring, ``(n, 2)``, reproducible from ``seed``."""
     spec = _spec(ring)
-    gen = torch.Generator().manual_seed(int(seed))
-    which = torch.randint(int(spec["modes"]), (n,), generator=gen)
-    noise = torch.randn(n, 2, generator=gen, dtype=torch.float64)
+    gen = _Generator().manual_seed(int(seed))
+    which = _randint(int(spec["modes"]), (n,), generator=gen)
+    noise = _randn(n, 2, generator=gen, dtype=torch.float64)
     return (centres(spec)[which] + spec["std"] * noise).to(dtype)
+
+
+def normal(shape: Sequence[int], seed: int) -> torch.Tensor:
+    """A float32 standard normal sample reproducible from ``seed`` (the
+    probes' noise ``z`` and inputs of the modules of free design)."""
+    return _randn(*shape, generator=_Generator().manual_seed(int(seed)), dtype=torch.float32)
 
 
 def near_modes(points: Sequence, ring: Mapping | None = None, radius_in_std: float = 3.0) -> tuple[float, int]:
