@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -41,10 +42,17 @@ def probe_key(check: Check) -> str:
     return json.dumps([check.probe, dict(check.args)], sort_keys=True)
 
 
+# One probe at a time in this process: a probe may set process-wide torch
+# state for its run (the global RNG that SPEC's noise comes from, the
+# default dtype), and ``dlgrade batch`` grades students in threads.
+_PROBE_LOCK = threading.Lock()
+
+
 def run_probe(assignment: str, api: Any, check: Check) -> dict:
     """Run ``check``'s probe on ``api`` in-process (trusted code only) and
     return observations in the same decoded form the child's arrive in."""
-    observations = PROBES[assignment][check.probe](api, **check.args)
+    with _PROBE_LOCK:
+        observations = PROBES[assignment][check.probe](api, **check.args)
     return protocol.decode(protocol.encode(observations))
 
 
