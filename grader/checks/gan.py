@@ -19,8 +19,8 @@ and ``derive_learn`` here, run in the parent, turn them into facts that
 every correct design shares (shapes and dtypes, ``.double()`` followed,
 every parameter reached by the gradient, a generator whose output depends
 on ``z``, a discriminator that returns logits: some output outside
-``[0, 1]`` on inputs scaled by 1 to 1000, which no sigmoid gives). The
-oracle's small networks give the expected facts.
+``[0, 1]`` on inputs scaled by 1 to 1000 and with its weights x10, which
+no sigmoid gives). The oracle's small networks give the expected facts.
 
 Training (``derive_learn``), on a ring of Gaussians
 (``grader/child/probes/gan_data.py``; visible: 8 modes, radius 2,
@@ -76,7 +76,7 @@ NEAR_MIN = 0.20            # training: fraction of samples within 3 std of a mod
 GAIN = 0.10                # ... and this much more than the untrained generator
 MODES_MIN = 2              # ... on at least this many modes (each holding 2% of the samples)
 TRAIN_TIMEOUT = 60.0       # ~1 s natively for a 2-layer MLP of width 64; room for wide designs
-SCALES = [1.0, 10.0, 100.0, 1000.0]   # inputs scaled: a logit leaves [0, 1], a generator's output moves
+SCALES = [1.0, 10.0, 100.0, 1000.0]   # a discriminator's inputs scaled, then its weights x10: logits leave [0, 1]
 LEARN = {"steps": 800, "batch": 64, "lr": 3e-3, "samples": 1000, "checkpoints": [400, 500, 600, 700, 800]}
 SGD = {"kind": "SGD", "lr": 0.1}           # train_step's probe networks: SGD shows each gradient as is
 ADAM = {"kind": "Adam", "lr": 0.01, "betas": [0.5, 0.999]}
@@ -173,15 +173,15 @@ def _gradients(grads: Any) -> str:
     return "yes"
 
 
-def _depends_on_input(outputs: Any) -> str:
+def _depends_on_input(output: Any, other: Any) -> str:
+    """``yes`` when two batches of z give different outputs."""
     import numpy as np
 
     from ..child.protocol import Tensor
 
-    if not isinstance(outputs, list) or not all(isinstance(o, Tensor) for o in outputs):
+    if not isinstance(output, Tensor) or not isinstance(other, Tensor):
         return "no: the outputs are not tensors"
-    first = outputs[0].array
-    if all(o.shape == first.shape and np.array_equal(o.array, first) for o in outputs[1:]):
+    if output.shape == other.shape and np.array_equal(output.array, other.array):
         return "no: every z gives the same output (does forward use its input?)"
     return "yes"
 
@@ -196,8 +196,8 @@ def _logits(outputs: Any) -> str:
     values = np.concatenate([o.array.astype(np.float64).ravel() for o in outputs])
     if ((values < 0) | (values > 1)).any():
         return "yes"
-    return (f"no: all {values.size} outputs, for inputs scaled up to {max(SCALES):g}x, lie in [0, 1]: return "
-            "logits, no sigmoid at the end")
+    return (f"no: all {values.size} outputs, on inputs up to {max(SCALES):g}x and weights x10, lie in [0, 1]: "
+            "no sigmoid at the end")
 
 
 def derive_module(args: Mapping, raw: dict) -> dict:
@@ -215,9 +215,10 @@ def derive_module(args: Mapping, raw: dict) -> dict:
         out[f"{name}: output after .double()"] = _describe(raw[f"{name}: output after .double()"])
         out[f"{name}: every parameter receives a gradient"] = _gradients(raw[f"{name}: gradients"])
         if cls == "Generator":
-            out[f"{name}: the output depends on z"] = _depends_on_input(raw[f"{name}: scaled outputs"])
+            out[f"{name}: the output depends on z"] = _depends_on_input(raw[f"{name}: output"],
+                                                                       raw[f"{name}: output on another batch"])
         else:
-            out[f"{name}: returns logits"] = _logits(raw[f"{name}: scaled outputs"])
+            out[f"{name}: returns logits"] = _logits(raw[f"{name}: stretched outputs"])
     return out
 
 

@@ -186,9 +186,45 @@ class ConstantGenerator(ref.Generator):
         return super().forward(torch.zeros_like(z))
 
 
-def test_the_references_design_has_every_property():
+class BatchNormGenerator(nn.Module):
+    """DCGAN-style: normalised per batch, so a batch and its multiples give the same output."""
+
+    def __init__(self, latent_dim=2, out_dim=2):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(latent_dim, 32), nn.BatchNorm1d(32), nn.ReLU(),
+                                 nn.Linear(32, out_dim))
+
+    def forward(self, z):
+        return self.net(z)
+
+
+class BatchNormDiscriminator(ref.Discriminator):
+    def __init__(self, in_dim=2):
+        super().__init__(in_dim)
+        self.net = nn.Sequential(nn.Linear(in_dim, 32), nn.BatchNorm1d(32), nn.LeakyReLU(0.2), nn.Linear(32, 1))
+
+
+class NarrowDiscriminator(nn.Module):
+    """Logits that start inside (0.4, 0.6) for every input: a deep Tanh
+    network with a small last layer. Still logits, not probabilities."""
+
+    def __init__(self, in_dim=2):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(in_dim, 32), nn.Tanh(), nn.Linear(32, 32), nn.Tanh(), nn.Linear(32, 1))
+        with torch.no_grad():
+            self.net[-1].weight.mul_(0.01)
+            self.net[-1].bias.fill_(0.5)
+
+    def forward(self, x):
+        return self.net(x)
+
+
+@pytest.mark.parametrize("api", [ref, _with(Generator=BatchNormGenerator, Discriminator=BatchNormDiscriminator),
+                                 _with(Discriminator=NarrowDiscriminator)],
+                         ids=["reference", "batch-norm", "narrow-logits"])
+def test_correct_designs_have_every_property(api):
     for number in ("1.5", "1.6", "2.6", "2.7"):
-        derived = _derived(ref, number)
+        derived = _derived(api, number)
         assert derived == pipeline.oracle_observations("gan", next(c for c in CHECKS if c.number == number))
         assert all(v == "yes" or v.startswith("shape (") and "NaN" not in v for v in derived.values()), derived
 
