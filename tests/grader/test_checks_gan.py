@@ -26,15 +26,13 @@ import torch
 from torch import nn
 
 import reference.gan as ref
-from helpers import expectation, fixture_files
+from helpers import expectation, fixture_files, named_mistakes
 from grader import fingerprints, pipeline
 from grader.assignments import get
 from grader.check import FLOAT32, FLOAT64, HIDDEN, VISIBLE
 from grader.child.tripwire import Tripwire
 from grader.compare import compare
 from grader.mistakes.gan import CORRECT, MISTAKES
-from grader.runner import ChildReport, Outcome
-from grader.sandbox import Limits, SandboxInfo
 
 GAN = get("gan")
 CHECKS = GAN.visible + GAN.hidden()
@@ -121,26 +119,9 @@ def test_every_known_mistake_fails_a_visible_and_a_hidden_check(mistake):
     assert any(n.startswith("2.") for n in failed), failed
 
 
-def _fingerprinted(api) -> dict[str, set[str]]:
-    """Check number -> ids of the mistakes the pipeline names, from ``api``'s
-    observations as if a sandboxed child had reported them."""
-    outcomes = {}
-    for check in FAST:
-        try:
-            outcomes[check.id] = Outcome(observations=fingerprints.run_probe("gan", api, check))
-        except Exception as exc:  # noqa: BLE001
-            outcomes[check.id] = Outcome(error={"type": type(exc).__name__, "message": str(exc)})
-    ctx = pipeline.Context(assignment=GAN, path=None, checks=FAST, limits=Limits(),
-                           sandbox=SandboxInfo(False, "none", "in-process test"),
-                           child=ChildReport(outcomes=outcomes))
-    pipeline.compare_step(ctx)
-    pipeline.fingerprint_step(ctx)
-    return {number: {m.id for m, _ in found} for number, found in ctx.mistakes.items()}
-
-
 @pytest.mark.parametrize("mistake", MISTAKES, ids=[m.id for m in MISTAKES])
 def test_the_pipeline_names_each_mistake_alone_on_a_visible_check(mistake):
-    named = _fingerprinted(mistake.build())
+    named = named_mistakes("gan", mistake.build(), FAST)
     assert any(ids == {mistake.id} for number, ids in named.items() if number.startswith("1.")), named
 
 
