@@ -54,6 +54,8 @@ EVASION_MODULES = {
     "inspect": "reaches the grader's frames and objects",
     "pickle": "can execute code when loading",
     "dill": "can execute code when loading",
+    "dlgrade_child": "reaches the grader's own harness",
+    "grader": "reaches the grader's own code",
 }
 EVASION_ATTRS = {
     "sys.modules": "reaches any loaded module, the grader's included",
@@ -74,6 +76,10 @@ DUNDERS = {
     "__closure__", "__import__", "__loader__", "__spec__", "__bases__", "__mro__", "__wrapped__",
     "__reduce__", "__reduce_ex__", "__torch_function__", "__torch_dispatch__", "__self__", "__func__",
 }
+# Frame and traceback attributes: from an exception's traceback a submission
+# could walk up into the harness's frames and its variables.
+FRAME_ATTRS = {"f_globals", "f_locals", "f_back", "f_builtins", "f_code", "tb_frame", "tb_next",
+               "gi_frame", "cr_frame", "ag_frame"}
 
 
 @dataclass(frozen=True)
@@ -286,6 +292,8 @@ class _Visitor(ast.NodeVisitor):
     def visit_Attribute(self, node: ast.Attribute) -> None:
         if node.attr in DUNDERS:
             self._add(EVASION, f".{node.attr}", node.lineno, "reaches an object's internals")
+        elif node.attr in FRAME_ATTRS:
+            self._add(EVASION, f".{node.attr}", node.lineno, "reaches the grader's frames and their variables")
         dotted = self._dotted(node)
         if dotted is not None:
             self._check_dotted(dotted, node.lineno)

@@ -54,6 +54,11 @@ def test_forbidden_spellings_are_found(source):
     ("def f(o): return o.__class__.__subclasses__()", ".__subclasses__"),
     ("import operator\ng = operator.attrgetter('x')", "operator.attrgetter"),
     ("import torch\naten = torch.ops.aten", "torch.ops.aten"),
+    ("def f():\n    try:\n        1 / 0\n    except Exception as e:\n        return e.__traceback__.tb_frame",
+     ".tb_frame"),
+    ("import sys\ndef f(): return sys.exc_info()[2].tb_next.tb_frame.f_back.f_globals", ".f_globals"),
+    ("import dlgrade_child.tripwire", "dlgrade_child.tripwire"),
+    ("from grader.child import tripwire", "grader.child.tripwire"),
 ])
 def test_evasion_is_flagged(source, name):
     got = kinds(source)
