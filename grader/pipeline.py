@@ -22,7 +22,7 @@ from .compare import Problem, compare
 from .errors import SubmissionError
 from .policy import EVASION, Rules, ScanResult, scan
 from .results import Results, TestResult
-from .runner import ChildReport, Outcome, run_in_child
+from .runner import ChildReport, Launched, Outcome, launch, run_in_child
 from .sandbox import Limits, SandboxInfo
 
 MAX_SUBMISSION_BYTES = 1024 * 1024
@@ -45,6 +45,7 @@ class Context:
     mistakes: dict[str, list[tuple[Any, list[str]]]] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
     results: Results | None = None
+    launched: Launched | None = None
     started: float = field(default_factory=time.monotonic)
 
 
@@ -76,6 +77,13 @@ def load_submission(ctx: Context) -> None:
         ctx.text = ctx.source.decode("utf-8")
     except UnicodeDecodeError as exc:
         _fail_all(ctx, f"the file is not valid UTF-8 text (byte {exc.start}); save it as UTF-8")
+
+
+def start_child(ctx: Context) -> None:
+    """Start the sandboxed child now: it imports torch while the parent
+    scans the source (and imports torch itself), instead of after."""
+    if not ctx.failed:
+        ctx.launched = launch(ctx.sandbox, ctx.assignment.name, ctx.source, ctx.limits)
 
 
 def static_scan(ctx: Context) -> None:
@@ -110,10 +118,13 @@ def static_scan(ctx: Context) -> None:
 
 def run_sandboxed(ctx: Context) -> None:
     to_run = [c for c in ctx.checks if c.id not in ctx.failed]
+    launched, ctx.launched = ctx.launched, None
     if not to_run:
+        if launched is not None:
+            launched.close()
         return
     ctx.child = run_in_child(ctx.sandbox, ctx.assignment.name, ctx.source, to_run,
-                             ctx.assignment.forbidden_wire(), ctx.limits)
+                             ctx.assignment.forbidden_wire(), ctx.limits, launched=launched)
     report = ctx.child
     if report.import_error:
         reason = "importing your file failed: " + describe_error(report.import_error)
@@ -213,19 +224,17 @@ def build_results(ctx: Context) -> None:
 
 
 STEPS: tuple[Callable[[Context], None], ...] = (
-    load_submission, static_scan, run_sandboxed, compare_step, fingerprint_step, build_results,
+    load_submission, start_child, static_scan, run_sandboxed, compare_step, fingerprint_step, build_results,
 )
 
 
 def run(ctx: Context) -> Results:
-    import torch
-
-    # The parent's own tensor work (oracle, fingerprints) is on tiny tensors,
-    # where extra intra-op threads only add contention (x100 seen on 2 cores).
-    if torch.get_num_threads() > 1:
-        torch.set_num_threads(1)
-    for step in STEPS:
-        step(ctx)
+    try:
+        for step in STEPS:
+            step(ctx)
+    finally:
+        if ctx.launched is not None:  # a step failed before the child got its job
+            ctx.launched.close()
     assert ctx.results is not None
     return ctx.results
 

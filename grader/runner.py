@@ -112,9 +112,34 @@ class _Tail:
         return out
 
 
+@dataclass
+class Launched:
+    """A child process started ahead of its job (it imports torch meanwhile)."""
+
+    proc: subprocess.Popen
+    prepared: Any
+    tail: "_Tail"
+    channel: "_Channel"
+
+    def close(self) -> None:
+        _kill(self.proc)
+        self.tail.text()
+        self.prepared.cleanup()
+
+
+def launch(info: SandboxInfo, assignment: str, source: bytes, limits: Limits) -> Launched:
+    """Start a sandboxed child for ``source``; it waits for its job on stdin."""
+    prepared = prepare(info, assignment, source, limits)
+    proc = subprocess.Popen(prepared.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=prepared.env or None, cwd=prepared.cwd,
+                            start_new_session=True)
+    return Launched(proc, prepared, _Tail(proc.stderr, limits.output_bytes), _Channel(proc))
+
+
 def run_in_child(info: SandboxInfo, assignment: str, source: bytes, checks: Sequence[Check],
-                 forbidden: dict, limits: Limits) -> ChildReport:
-    """Run ``checks`` against ``source`` in as many child processes as needed."""
+                 forbidden: dict, limits: Limits, launched: Launched | None = None) -> ChildReport:
+    """Run ``checks`` against ``source`` in as many child processes as needed
+    (the first may be one already ``launched``)."""
     start = time.monotonic()
     budget_end = start + limits.wall_seconds
     report = ChildReport(outcomes={})
@@ -128,7 +153,7 @@ def run_in_child(info: SandboxInfo, assignment: str, source: bytes, checks: Sequ
                     f"not run: the submission used up its time budget ({limits.wall_seconds:.0f} s in all)"))
             break
         done_ids, stderr, stop = _one_child(info, assignment, source, remaining, forbidden, limits,
-                                            budget_end, report, first)
+                                            budget_end, report, first, launched if first else None)
         first = False
         if stderr.strip():
             stderr_parts.append(stderr)
@@ -140,18 +165,13 @@ def run_in_child(info: SandboxInfo, assignment: str, source: bytes, checks: Sequ
     return report
 
 
-def _one_child(info, assignment, source, checks, forbidden, limits, budget_end, report, first):
+def _one_child(info, assignment, source, checks, forbidden, limits, budget_end, report, first, launched=None):
     """One child process over ``checks``; returns (ids settled, stderr, stop)."""
-    prepared = prepare(info, assignment, source, limits)
-    job = {"assignment": assignment, "submission": prepared.submission_in_child,
-           "forbidden": forbidden, "uid": prepared.uid, "gid": prepared.uid,
+    launched = launched or launch(info, assignment, source, limits)
+    prepared, proc, tail, channel = launched.prepared, launched.proc, launched.tail, launched.channel
+    job = {"assignment": assignment, "submission": prepared.submission_in_child, "forbidden": forbidden,
            "checks": [{"id": c.id, "probe": c.probe, "args": dict(c.args)} for c in checks]}
     settled: list[str] = []
-    proc = subprocess.Popen(prepared.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=prepared.env or None, cwd=prepared.cwd,
-                            start_new_session=True)
-    tail = _Tail(proc.stderr, limits.output_bytes)
-    channel = _Channel(proc)
     stop = False
     current: Check | None = None
     current_start = 0.0

@@ -150,10 +150,13 @@ def prepare(info: SandboxInfo, assignment: str, source: bytes, limits: Limits) -
     if info.method == "bubblewrap":
         is_root = os.geteuid() == 0
         uid = _sandbox_uid() if is_root else None
+        setpriv = shutil.which("setpriv") if is_root else None
+        if is_root and setpriv is None:
+            env["DLGRADE_DROP_UID"] = str(uid)  # the harness drops root itself, before torch
         argv = [shutil.which("bwrap") or "bwrap", *_bwrap_args(limits, str(copy), assignment, env, is_root), "--"]
         argv += _prlimit(limits, extra_procs=0 if is_root else _user_process_count())
-        if is_root and shutil.which("setpriv"):
-            argv += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+        if setpriv:
+            argv += [setpriv, f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
                      "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]
         argv += [python, "-I", "-B", "-c", BOOT.format(root=MOUNT_ROOT)]
         return PreparedChild(argv, {}, "/", workdir, f"{SUBMISSION_DIR}/{assignment}.py", uid)

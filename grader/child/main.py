@@ -20,21 +20,24 @@ MAX_JOB_BYTES = 4 * 1024 * 1024
 
 
 def main() -> None:
-    job = json.loads(sys.stdin.buffer.read(MAX_JOB_BYTES).decode("utf-8"))
     # Frames go to a private copy of stdout; the submission's prints go to stderr.
     channel = os.fdopen(os.dup(1), "wb", buffering=0)
     os.dup2(2, 1)
     sys.stdout = sys.stderr
 
-    _drop_privileges(job.get("uid"), job.get("gid"))
+    _drop_privileges(os.environ.get("DLGRADE_DROP_UID"))
 
-    import torch  # noqa: F401  (after the privilege drop; heavy)
+    # torch first (after the privilege drop; ~1.3 s), then the job: the parent
+    # starts this process early and sends the job once its own checks of the
+    # source are done, so both imports of torch overlap.
+    import torch  # noqa: F401
 
     from . import protocol
     from .probes import PROBES
     from .tripwire import Tripwire
 
     torch.set_num_threads(1)
+    job = json.loads(sys.stdin.buffer.read(MAX_JOB_BYTES).decode("utf-8"))
     probes = PROBES[job["assignment"]]
     wire = Tripwire(job["forbidden"]["functions"], job["forbidden"]["aten"])
     send = _sender(channel, protocol)
@@ -76,12 +79,13 @@ def _sender(channel: BinaryIO, protocol: Any):
     return send
 
 
-def _drop_privileges(uid: Any, gid: Any) -> None:
-    """Fallback when the sandbox could not drop root before Python started."""
-    if os.getuid() == 0 and isinstance(uid, int) and isinstance(gid, int):
+def _drop_privileges(uid: str | None) -> None:
+    """Fallback when the sandbox could not drop root before Python started
+    (no setpriv): uid and gid both become ``uid``."""
+    if os.getuid() == 0 and uid and uid.isdigit():
         os.setgroups([])
-        os.setgid(gid)
-        os.setuid(uid)
+        os.setgid(int(uid))
+        os.setuid(int(uid))
 
 
 def _import_submission(name: str, path: str) -> tuple[Any, Any]:

@@ -23,7 +23,7 @@ CASES = [pytest.param(a, path, id=f"{a}/{path.parent.name}/{path.stem}")
 # Hostile fixtures are bounded; these limits keep a slow one from stalling the suite.
 # Correct and buggy ones are graded as the course grades them, with each
 # check's own time limit (a training check may take seconds under load).
-QUICK = Limits(max_check_seconds=4, wall_seconds=45)
+QUICK = Limits(max_check_seconds=4, wall_seconds=25)
 
 
 def test_fixture_counts_meet_the_bar():

@@ -186,7 +186,7 @@ def test_child_sees_only_what_it_needs(sandboxed, tmp_path):
             assert any(r == inside or r.startswith(inside + "/") for r in runtime), (folder, name)
     assert set(seen["env"]) <= {"HOME", "TMPDIR", "PATH", "LANG", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                 "OPENBLAS_NUM_THREADS", "PYTHONDONTWRITEBYTECODE", "PYTHONHASHSEED",
-                                "LC_CTYPE", "PWD"}
+                                "LC_CTYPE", "PWD", "DLGRADE_DROP_UID"}
     assert seen["hostname"] == "sandbox"
     if os.geteuid() == 0:
         assert seen["uid"] != 0
