@@ -116,11 +116,18 @@ def _run_batch(assignment: str, folder: Path, out: Path, jobs: int, include_hidd
         r = e.results
         failed = [t for t in r.tests if not t.passed]
         mistakes = sorted({m for t in failed for m in t.mistakes})
-        notes = ", ".join(mistakes) if mistakes else (failed[0].output.splitlines()[0][2:80] if failed else "")
+        notes = ", ".join(mistakes) if mistakes else (_shorten(failed[0].output.splitlines()[0][2:]) if failed else "")
         rows.append({"student": e.student, "score_text": f"{r.score:g} / {r.max_score:g}",
                      "passed_text": f"{len(r.tests) - len(failed)}/{len(r.tests)}", "notes": notes})
     render_batch(rows, Console(), title=f"{assignment}: {folder}")
     click.echo(f"Wrote {out / 'gradebook.csv'} and {len(entries)} results.json files under {out}/")
+
+
+def _shorten(text: str, width: int = 70) -> str:
+    """The first ``width`` characters, cut at a word, for a table cell."""
+    if len(text) <= width:
+        return text
+    return text[:width].rsplit(" ", 1)[0] + " …"
 
 
 @click.command()
