@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import re
+import warnings
 from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
@@ -113,7 +114,10 @@ def parse_answer(text: object, symbols: Collection[str] = (), *, allow_tuple: bo
     if not source:
         raise AnswerRejected("empty answer")
     try:
-        tree = ast.parse(source, mode="eval").body
+        with warnings.catch_warnings():
+            # "1x" is an answer to reject, not a warning to print on the quiz screen.
+            warnings.simplefilter("ignore", SyntaxWarning)
+            tree = ast.parse(source, mode="eval").body
     except (SyntaxError, ValueError, RecursionError, MemoryError, OverflowError):
         raise AnswerRejected(f"cannot read {_shown(text)} as a number or formula") from None
     names: set[str] = set()

@@ -152,3 +152,13 @@ def test_huge_exact_number_meeting_a_float_is_refused() -> None:
         value("exp(0) + 99**155")
     with pytest.raises(AnswerRejected, match="too large"):
         value("sqrt(10**400 + 1)")
+
+
+def test_malformed_number_is_rejected_without_a_syntax_warning():
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(AnswerRejected):
+            parse_answer("2or 3", set())  # Python warns "invalid decimal literal" on this
+    assert [w for w in caught if issubclass(w.category, SyntaxWarning)] == []
