@@ -39,6 +39,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="no CUDA device"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def one_thread():
+    """The suite works on tiny tensors, two test workers at a time: extra
+    intra-op threads only add contention (x100 slower seen on 2 cores)."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 @pytest.fixture(scope="session")
 def sandboxed():
     """Skip tests that need bubblewrap where it cannot run (never run hostile code unsandboxed)."""

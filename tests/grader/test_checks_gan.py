@@ -40,14 +40,6 @@ CHECKS = GAN.visible + GAN.hidden()
 FAST = tuple(c for c in CHECKS if c.probe != "learn")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def test_points_per_part_and_visibility():
     points = defaultdict(float)
     for check in CHECKS:

@@ -46,15 +46,6 @@ CHECKS = VAE.visible + VAE.hidden()
 BY_NUMBER = {c.number: c for c in CHECKS}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: intra-op threads only add contention on a 2-core runner."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def test_points_per_part_and_visibility():
     points = defaultdict(float)
     for check in CHECKS:

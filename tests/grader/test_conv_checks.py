@@ -40,15 +40,6 @@ CHECKS = CONV.visible + CONV.hidden()
 RULES = Rules(CONV.forbidden_functions, CONV.forbidden_aten, CONV.forbidden_prefixes)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: intra-op threads only add contention on a 2-core runner."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def test_points_per_function():
     by_group = defaultdict(float)
     for check in CHECKS:

@@ -40,14 +40,6 @@ VISIBLE, HIDDEN = [c for c in GAN.visible + GAN.hidden() if c.probe == "learn"]
 KEY = "samples near the modes"
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _verdict(api, check) -> str:
     return check.observe(fingerprints.run_probe("gan", api, check), strict=True)[KEY]
 

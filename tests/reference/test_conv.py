@@ -22,16 +22,6 @@ TIGHT = dict(rtol=1e-10, atol=1e-10)
 SWEEP = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: intra-op threads only add contention (on a busy 2-core CI
-    runner they made each call ~100x slower)."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _randn(gen, *shape, device):
     return torch.randn(*shape, generator=gen, dtype=torch.float64).to(device)
 

@@ -38,15 +38,6 @@ TOL = {torch.float64: dict(rtol=1e-12, atol=1e-12), torch.float32: dict(rtol=1e-
 SWEEP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: intra-op threads only add contention."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
 def _bce_log_sigmoid(logits, target):
     """The algebra, written apart from the reference's softplus form."""
     return -(target * F.logsigmoid(logits) + (1 - target) * F.logsigmoid(-logits)).mean()

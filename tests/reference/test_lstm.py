@@ -25,15 +25,6 @@ SWEEP = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCh
 
 
 @pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: intra-op threads only add contention."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(autouse=True, scope="module")
 def ieee_float32_on_cuda():
     """cuDNN's RNN kernels may use TF32 (10-bit mantissa, ~1e-3 relative) for
     float32 on Ampere and later; the float32 tolerance above is for IEEE

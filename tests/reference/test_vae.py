@@ -29,15 +29,6 @@ DTYPES = st.sampled_from([torch.float32, torch.float64])
 
 
 @pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: intra-op threads only add contention."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
-
-
-@pytest.fixture(autouse=True, scope="module")
 def ieee_float32_on_cuda():
     """The float32 tolerance is for IEEE float32; TF32 matmuls (~1e-3) are not."""
     before = torch.backends.cuda.matmul.allow_tf32
