@@ -91,3 +91,14 @@ def named_mistakes(assignment: str, api, checks) -> dict[str, set[str]]:
     pipeline.compare_step(ctx)
     pipeline.fingerprint_step(ctx)
     return {number: {m.id for m, _ in found} for number, found in ctx.mistakes.items()}
+
+
+def graded_example(assignment: str, student: str):
+    """Grade ``examples/ASSIGNMENT/STUDENT.py`` on the visible checks:
+    (results, groups that lost points, ids of the mistakes named)."""
+    from grader import api
+
+    results = api.grade(assignment, ROOT / "examples" / assignment / f"{student}.py", include_hidden=False)
+    lost = {t.check.group for t in results.tests if not t.passed}
+    named = {m for t in results.tests for m in t.mistakes}
+    return results, lost, named

@@ -18,16 +18,12 @@ from collections import defaultdict
 import pytest
 import torch
 
-from helpers import expectation, fixture_files
-from grader import fingerprints, pipeline
+from helpers import expectation, fixture_files, named_mistakes, verdicts
 from grader.assignments import get
 from grader.check import FLOAT32, FLOAT64, HIDDEN, VISIBLE
 from grader.child.tripwire import Tripwire
-from grader.compare import compare
 from grader.mistakes.lstm import CORRECT, MISTAKES
 from grader.policy import FORBIDDEN, Rules, scan
-from grader.runner import ChildReport, Outcome
-from grader.sandbox import Limits, SandboxInfo
 
 LSTM = get("lstm")
 CHECKS = LSTM.visible + LSTM.hidden()
@@ -57,17 +53,7 @@ def test_hidden_checks_reach_further_than_the_visible_ones():
 
 
 def _verdicts(api) -> dict[str, bool]:
-    """Check number -> passed, for ``api`` run in-process (an exception fails)."""
-    verdicts = {}
-    for check in CHECKS:
-        try:
-            got = fingerprints.run_probe("lstm", api, check)
-        except Exception:  # noqa: BLE001 - a variant may crash where its bug breaks shapes
-            verdicts[check.number] = False
-            continue
-        verdicts[check.number] = not compare(pipeline.oracle_observations("lstm", check), got, check.keys,
-                                             check.tolerance)
-    return verdicts
+    return verdicts("lstm", api, CHECKS)
 
 
 def test_the_mistakes_bug_free_base_passes_every_check():
@@ -83,20 +69,7 @@ def test_every_known_mistake_fails_a_visible_and_a_hidden_check(mistake):
 
 
 def _fingerprinted(api) -> dict[str, set[str]]:
-    """Check number -> ids of the mistakes the pipeline names, from ``api``'s
-    observations as if a sandboxed child had reported them."""
-    outcomes = {}
-    for check in CHECKS:
-        try:
-            outcomes[check.id] = Outcome(observations=fingerprints.run_probe("lstm", api, check))
-        except Exception as exc:  # noqa: BLE001
-            outcomes[check.id] = Outcome(error={"type": type(exc).__name__, "message": str(exc)})
-    ctx = pipeline.Context(assignment=LSTM, path=None, checks=CHECKS, limits=Limits(),
-                           sandbox=SandboxInfo(False, "none", "in-process test"),
-                           child=ChildReport(outcomes=outcomes))
-    pipeline.compare_step(ctx)
-    pipeline.fingerprint_step(ctx)
-    return {number: {m.id for m, _ in found} for number, found in ctx.mistakes.items()}
+    return named_mistakes("lstm", api, CHECKS)
 
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=[m.id for m in MISTAKES])

@@ -6,15 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import ROOT
-from grader import api
-
-EXAMPLES = ROOT / "examples" / "conv"
+from helpers import graded_example
 
 
 def _graded(student: str):
-    results = api.grade("conv", EXAMPLES / f"{student}.py", include_hidden=False)
-    return results, {t.check.group for t in results.tests if not t.passed}, results.tests
+    results, lost, _ = graded_example("conv", student)
+    return results, lost, results.tests
 
 
 @pytest.mark.parametrize("student", ["alice", "dave"])

@@ -3,17 +3,11 @@ the visible checks: the parts they lose, and the mistake named."""
 
 from __future__ import annotations
 
-from helpers import ROOT
-from grader import api
-
-EXAMPLES = ROOT / "examples" / "gan"
+from helpers import graded_example
 
 
 def _graded(student: str):
-    results = api.grade("gan", EXAMPLES / f"{student}.py", include_hidden=False)
-    lost = {t.check.group for t in results.tests if not t.passed}
-    named = {m for t in results.tests for m in t.mistakes}
-    return results, lost, named
+    return graded_example("gan", student)
 
 
 def test_alice_gets_full_marks(sandboxed):

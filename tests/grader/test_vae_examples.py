@@ -5,17 +5,11 @@ from __future__ import annotations
 
 import re
 
-from helpers import ROOT
-from grader import api
-
-EXAMPLES = ROOT / "examples" / "vae"
+from helpers import graded_example
 
 
 def _graded(student: str):
-    results = api.grade("vae", EXAMPLES / f"{student}.py", include_hidden=False)
-    lost = {t.check.group for t in results.tests if not t.passed}
-    named = {m for t in results.tests for m in t.mistakes}
-    return results, lost, named
+    return graded_example("vae", student)
 
 
 def test_alice_gets_full_marks(sandboxed):
